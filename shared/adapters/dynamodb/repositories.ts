@@ -1,0 +1,109 @@
+/**
+ * DynamoDB adapters for the repository ports, on the single table (docs/data-model.md).
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ClusterSchema, MilestoneSchema, PlanSchema, UnitSchema, byOrder, type Cluster, type Milestone, type Plan, type Unit } from '../../domain/model';
+import type { Clock } from '../../ports/clock';
+import type { ClusterRepository, CreateOutcome, PlanRepository, Repositories, UnitRepository } from '../../ports/repositories';
+import { fromItem, getItem, newItem, putIfAbsent, queryAll, queryPrefix, type TableContext } from './items';
+import { TABLE_KEYS, keys } from './table';
+
+/** DynamoDB's limit on items per transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+class DynamoClusterRepository implements ClusterRepository {
+  constructor(private readonly ctx: TableContext, private readonly clock: Clock) {}
+
+  async get(clusterId: string): Promise<Cluster | undefined> {
+    const item = await getItem(this.ctx, keys.cluster(clusterId));
+    return item && fromItem(ClusterSchema, item);
+  }
+
+  async list(): Promise<Cluster[]> {
+    const items = await queryAll(this.ctx, {
+      IndexName: TABLE_KEYS.gsi1.indexName,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.clustersPartition },
+    });
+    return items.map((item) => fromItem(ClusterSchema, item));
+  }
+
+  createIfAbsent(cluster: Cluster): Promise<CreateOutcome> {
+    const keyAttributes = { ...keys.cluster(cluster.clusterId), ...keys.clusterIndex(cluster.province.id, cluster.clusterId) };
+    return putIfAbsent(this.ctx, newItem('Cluster', keyAttributes, cluster, this.clock.now()));
+  }
+}
+
+class DynamoUnitRepository implements UnitRepository {
+  constructor(private readonly ctx: TableContext, private readonly clock: Clock) {}
+
+  async list(clusterId: string): Promise<Unit[]> {
+    const items = await queryPrefix(this.ctx, keys.cluster(clusterId).PK, keys.unitsPrefix);
+    return items.map((item) => fromItem(UnitSchema, item));
+  }
+
+  async get(clusterId: string, unitId: string): Promise<Unit | undefined> {
+    const item = await getItem(this.ctx, keys.unit(clusterId, unitId));
+    return item && fromItem(UnitSchema, item);
+  }
+
+  createIfAbsent(unit: Unit): Promise<CreateOutcome> {
+    return putIfAbsent(this.ctx, newItem('Unit', keys.unit(unit.clusterId, unit.unitId), unit, this.clock.now()));
+  }
+}
+
+class DynamoPlanRepository implements PlanRepository {
+  constructor(private readonly ctx: TableContext, private readonly clock: Clock) {}
+
+  async listPlans(clusterId: string): Promise<Plan[]> {
+    const items = await queryPrefix(this.ctx, keys.cluster(clusterId).PK, keys.plansPrefix);
+    return items.map((item) => fromItem(PlanSchema, item));
+  }
+
+  async getPlan(clusterId: string, planId: string): Promise<Plan | undefined> {
+    const item = await getItem(this.ctx, keys.plan(clusterId, planId));
+    return item && fromItem(PlanSchema, item);
+  }
+
+  async listMilestones(clusterId: string, planId: string): Promise<Milestone[]> {
+    const items = await queryPrefix(this.ctx, keys.planPartition(clusterId, planId), keys.milestonesPrefix);
+    return items.map((item) => fromItem(MilestoneSchema, item)).sort(byOrder);
+  }
+
+  async createPlanIfAbsent(plan: Plan, milestones: readonly Milestone[]): Promise<CreateOutcome> {
+    if (milestones.length + 1 > MAX_TRANSACTION_ITEMS) {
+      throw new RangeError(`A plan holds at most ${MAX_TRANSACTION_ITEMS - 1} milestones`);
+    }
+    const now = this.clock.now();
+    const put = (Item: Record<string, unknown>) => ({
+      Put: { TableName: this.ctx.tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' },
+    });
+    try {
+      await this.ctx.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            put(newItem('Plan', keys.plan(plan.clusterId, plan.planId), plan, now)),
+            ...milestones.map((m) => put(newItem('Milestone', keys.milestone(m.clusterId, m.planId, m.milestoneId), m, now))),
+          ],
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      // The plan's own condition is first: if it failed, the plan exists and nothing was written.
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        return 'exists';
+      }
+      throw error;
+    }
+  }
+}
+
+export function createDynamoRepositories(doc: DynamoDBDocumentClient, tableName: string, clock: Clock): Repositories {
+  const ctx: TableContext = { doc, tableName };
+  return {
+    clusters: new DynamoClusterRepository(ctx, clock),
+    units: new DynamoUnitRepository(ctx, clock),
+    plans: new DynamoPlanRepository(ctx, clock),
+  };
+}

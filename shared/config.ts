@@ -1,0 +1,53 @@
+/**
+ * Environment parsing. Each handler parses what it needs once, at cold start, and fails fast with a message that
+ * names the variable; resource names have no defaults.
+ */
+import { z } from 'zod';
+import { offsetClock, systemClock, type Clock } from './ports/clock';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `env` with `schema`, or throws a ConfigError listing every bad variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  return result.data;
+}
+
+const optionalUrl = z.url().optional();
+
+export const TableEnvSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  /** Local only: DynamoDB Local. Never set in AWS. */
+  DYNAMODB_ENDPOINT: optionalUrl,
+});
+export type TableEnv = z.infer<typeof TableEnvSchema>;
+
+export const AdminAuthEnvSchema = z.object({
+  /** SHA-256 (hex) of the admin API key; without it, admin routes refuse every request. */
+  ADMIN_API_KEY_SHA256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256')
+    .optional(),
+  /** Local only: lets the local stack's read routes answer without a key. The CDK app never sets it. */
+  LOCAL_OPEN_READS: z.enum(['true', 'false']).optional(),
+});
+export type AdminAuthEnv = z.infer<typeof AdminAuthEnvSchema>;
+
+export const ClockEnvSchema = z.object({
+  /** Local only: simulated "now" at which the clock started (ISO 8601). */
+  CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  /** Local only: the real epoch milliseconds at which CLOCK_START was set. */
+  CLOCK_STARTED_AT: z.coerce.number().int().positive().optional(),
+});
+
+/** The clock: real time in AWS; locally, optionally a simulated time that runs forward from a chosen instant. */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const { CLOCK_START, CLOCK_STARTED_AT } = parseEnv(ClockEnvSchema, env);
+  return CLOCK_START ? offsetClock(CLOCK_START, CLOCK_STARTED_AT ?? Date.now()) : systemClock;
+}

@@ -1,0 +1,35 @@
+/**
+ * Persistence ports, one per aggregate. The DynamoDB adapters live in shared/adapters/dynamodb.
+ * Reads are by key or by query within a cluster; creates never overwrite.
+ */
+import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
+
+/** What a create-if-absent reports, so seeding can say what it did. */
+export type CreateOutcome = 'created' | 'exists';
+
+export interface ClusterRepository {
+  get(clusterId: string): Promise<Cluster | undefined>;
+  /** Every cluster of the deployment, ordered by province then id. */
+  list(): Promise<Cluster[]>;
+  createIfAbsent(cluster: Cluster): Promise<CreateOutcome>;
+}
+
+export interface UnitRepository {
+  list(clusterId: string): Promise<Unit[]>;
+  get(clusterId: string, unitId: string): Promise<Unit | undefined>;
+  createIfAbsent(unit: Unit): Promise<CreateOutcome>;
+}
+
+export interface PlanRepository {
+  listPlans(clusterId: string): Promise<Plan[]>;
+  getPlan(clusterId: string, planId: string): Promise<Plan | undefined>;
+  listMilestones(clusterId: string, planId: string): Promise<Milestone[]>;
+  /** Writes a plan and all its milestones atomically; 'exists' (and nothing written) if the plan exists. */
+  createPlanIfAbsent(plan: Plan, milestones: readonly Milestone[]): Promise<CreateOutcome>;
+}
+
+export interface Repositories {
+  clusters: ClusterRepository;
+  units: UnitRepository;
+  plans: PlanRepository;
+}

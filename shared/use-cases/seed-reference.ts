@@ -1,0 +1,34 @@
+/**
+ * Loads the reference cluster (Cụm Thi đua số 5, Thanh Hóa): its units, the 2021-2022 plan from the seed, and the
+ * same plan cloned into the current school year so upcoming deadlines show today. Idempotent: what exists is left
+ * as it is (an admin's edits are never overwritten).
+ */
+import { clonePlan } from '../domain/plan-clone';
+import { ictDateOf, schoolYearOf } from '../domain/time';
+import type { Clock } from '../ports/clock';
+import type { CreateOutcome, Repositories } from '../ports/repositories';
+import { referenceCluster, referenceMilestones, referencePlan, referenceUnits } from '../reference/thanh-hoa-cum-5';
+
+export interface SeedReport {
+  cluster: CreateOutcome;
+  units: Record<string, CreateOutcome>;
+  plans: Record<string, CreateOutcome>;
+}
+
+export async function seedReferenceData(repos: Repositories, clock: Clock): Promise<SeedReport> {
+  const cluster = await repos.clusters.createIfAbsent(referenceCluster);
+  const units: Record<string, CreateOutcome> = {};
+  for (const unit of referenceUnits) units[unit.unitId] = await repos.units.createIfAbsent(unit);
+
+  const plans: Record<string, CreateOutcome> = {};
+  plans[referencePlan.planId] = await repos.plans.createPlanIfAbsent(referencePlan, referenceMilestones);
+  const current = schoolYearOf(ictDateOf(clock.now())).startYear;
+  if (current !== referencePlan.schoolYear.startYear) {
+    const cloned = clonePlan(referencePlan, referenceMilestones, current);
+    plans[cloned.plan.planId] = await repos.plans.createPlanIfAbsent(
+      { ...cloned.plan, isSample: true },
+      cloned.milestones,
+    );
+  }
+  return { cluster, units, plans };
+}

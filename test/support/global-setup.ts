@@ -1,0 +1,26 @@
+/**
+ * Starts the same local stack as `npm start`, in memory and on free ports, once for the whole test run.
+ * Tests read its description with `inject('stack')`.
+ */
+import type { TestProject } from 'vitest/node';
+import { fixedClock } from '../../shared/ports/clock';
+import { startLocalStack, type StackInfo } from '../../local/stack';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo;
+    adminApiKey: string;
+  }
+}
+
+/** The harness's "now": inside the 2021-2022 reference year, so seeding adds no clone and tests are stable. */
+export const HARNESS_NOW = '2021-11-25T09:00:00+07:00';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const stack = await startLocalStack({ clock: fixedClock(HARNESS_NOW) });
+  project.provide('stack', stack.info);
+  project.provide('adminApiKey', stack.adminApiKey);
+  return () => stack.close();
+}
