@@ -44,9 +44,23 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
   assertJava();
   const cwd = jarDirectory();
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
+  // Java runs under a small shell watchdog: when this process dies, even by SIGKILL, the pipe on the watchdog's
+  // stdin closes and the watchdog stops Java, so no orphaned DynamoDB Local keeps the port. The watchdog exits
+  // with Java's code when Java stops by itself, so an early death is still reported.
+  const watchdog = [
+    'exec 3<&0',
+    'java "$@" & pid=$!',
+    '( read -r _ <&3; kill $pid 2>/dev/null ) & watcher=$!',
+    'wait $pid; code=$?',
+    'kill $watcher 2>/dev/null',
+    'exit $code',
+  ].join('\n');
   const child: ChildProcess = spawn(
-    'java',
+    'sh',
     [
+      '-c',
+      watchdog,
+      'dynamodb-local',
       '-Xmx256m',
       '-XX:+UseSerialGC',
       '-XX:TieredStopAtLevel=1',
@@ -59,7 +73,7 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
       '-port',
       String(options.port),
     ],
-    { cwd, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd, stdio: ['pipe', 'ignore', 'pipe'] },
   );
   let stderr = '';
   let exited: number | null | undefined;
@@ -71,7 +85,7 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
       exited !== undefined ? `DynamoDB Local exited with code ${exited}: ${stderr.trim()}` : undefined,
     );
   } catch (error) {
-    child.kill('SIGKILL');
+    child.stdin?.end();
     throw error;
   }
   return {
@@ -80,8 +94,8 @@ export async function startDynamoDbLocal(options: { port: number; dbPath?: strin
       new Promise((resolve) => {
         if (exited !== undefined) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+        child.stdin?.end();
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }),
   };
 }

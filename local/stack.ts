@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toDocumentClient } from '../shared/runtime/aws-clients';
 import { httpRoutes } from '../functions/routes';
@@ -19,6 +20,9 @@ import { assertPortFree } from './net';
 
 export const LOCAL_TABLE_NAME = 'cum-thi-dua-local';
 export const LOCAL_BUCKET_NAME = 'cum-thi-dua-uploads-local';
+
+/** Handler entries in functions/routes.ts are relative to the repository root, wherever the stack is started from. */
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What `npm start` writes to .local/stack.json for the CLI, tests and people. */
 export interface StackInfo {
@@ -121,7 +125,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const seed = await seedReferenceData(repos, options.clock);
     client.destroy();
 
-    const gateway = await startGateway({ routes: httpRoutes, port: ports.api ?? 0, log });
+    const gateway = await startGateway({ routes: httpRoutes, port: ports.api ?? 0, log, root: REPO_ROOT });
     const info: StackInfo = {
       apiUrl: gateway.url,
       mailboxUrl: emulators.endpoints.ses,

@@ -4,7 +4,7 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table';
@@ -182,6 +182,7 @@ export class ProjectFunction extends NodejsFunction {
         keepNames: true,
         sourceMap: true,
         sourcesContent: false,
+        logLevel: LogLevel.WARNING,
         // Bundle @aws-sdk/* (the default for Node 18+ would leave it external and use the runtime's copy).
         bundleAwsSDK: true,
         externalModules: [],

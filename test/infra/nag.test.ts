@@ -1,0 +1,158 @@
+import { RemovalPolicy, Stack, Validations, type App } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpRoutes } from '../../functions/routes';
+import { buildApp } from '../../infra/build-app';
+import { newTestApp, reportedFindings } from './support';
+
+/**
+ * The AwsSolutions pack with acknowledgements ignored: it records every finding, so that the test can compare the
+ * acknowledged ones with the list below (an acknowledgement must not hide more than it says).
+ */
+class AllAwsSolutionsFindings extends AwsSolutionsChecks {
+  public readonly findings: string[] = [];
+
+  protected override applyRule(params: IApplyRule): void {
+    const id = `AwsSolutions-${params.ruleSuffixOverride ?? params.rule.name}`;
+    const where = params.node.node.path;
+    let result: ReturnType<IApplyRule['rule']>;
+    try {
+      result = params.rule(params.node);
+    } catch (error) {
+      this.findings.push(`${id} ${where} (rule failed: ${(error as Error).message})`);
+      return;
+    }
+    if (result === NagRuleCompliance.NON_COMPLIANT) this.findings.push(`${id} ${where}`);
+    else if (Array.isArray(result)) for (const finding of result) this.findings.push(`${id}[${finding}] ${where}`);
+  }
+}
+
+/** Every acknowledgement the app makes, one line per resource: rule id and construct path. */
+function expectedAcknowledgements(stage: string): string[] {
+  const stack = `CumThiDua-${stage}-Stateless`;
+  return httpRoutes
+    .flatMap((route) => [
+      // Node.js 22 pinned on purpose (ProjectFunction).
+      `AwsSolutions-L1 ${stack}/${route.id}Function/Resource`,
+      // X-Ray actions have no resource-level permissions (ProjectFunction).
+      `AwsSolutions-IAM5[Resource::*] ${stack}/${route.id}FunctionRole/DefaultPolicy/Resource`,
+      // Authorisation in the handler (ProjectHttpApi).
+      `AwsSolutions-APIG4 ${stack}/HttpApi/${route.id}Route/Resource`,
+    ])
+    .sort();
+}
+
+/** Synthesizes `app`; returns the assembly, or the error that synth threw (error-level findings make it throw). */
+function trySynth(app: App): { assembly?: CloudAssembly; error?: Error } {
+  try {
+    return { assembly: app.synth() };
+  } catch (error) {
+    return { error: error as Error };
+  }
+}
+
+describe('cdk-nag AwsSolutions on the app', () => {
+  let app: App;
+  let synth: { assembly?: CloudAssembly; error?: Error };
+  let cleanup: () => void;
+
+  beforeAll(() => {
+    // Prepare
+    const test = newTestApp();
+    app = test.app;
+    cleanup = test.cleanup;
+    buildApp(app, { adminApiKeySha256: 'cd'.repeat(32) });
+    // Act: synth with the AwsSolutions plugin registered by buildApp.
+    synth = trySynth(app);
+  }, 120_000);
+
+  afterAll(() => cleanup?.());
+
+  it('synthesizes: no error-level finding', () => {
+    expect(synth.error?.message).toBeUndefined();
+    expect(synth.assembly).toBeDefined();
+  });
+
+  it('reports no unacknowledged finding, error or warning, from any validation plugin', () => {
+    expect(reportedFindings(app.outdir)).toEqual([]);
+  });
+
+  it('acknowledges exactly the expected findings, each on its own resource', () => {
+    // Act: rerun the pack with acknowledgements ignored.
+    const all = new AllAwsSolutionsFindings();
+    all.validateScope(app);
+    // Assess
+    expect([...all.findings].sort()).toEqual(expectedAcknowledgements('dev'));
+  });
+});
+
+describe('cdk-nag AwsSolutions on deliberately bad constructs (the checks above can fail)', () => {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => cleanups.forEach((c) => c()));
+
+  function throwawayApp(): { app: App; stack: Stack } {
+    const test = newTestApp();
+    cleanups.push(test.cleanup);
+    const stack = new Stack(test.app, 'Throwaway');
+    Validations.of(test.app).addPlugins(new AwsSolutionsChecks(test.app));
+    return { app: test.app, stack };
+  }
+
+  it('fails synth on an error-level finding: a bucket that accepts plain HTTP', () => {
+    // Prepare
+    const { app, stack } = throwawayApp();
+    new s3.Bucket(stack, 'PlainHttpBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Act
+    const { error } = trySynth(app);
+    // Assess
+    expect(error?.message).toMatch(/AwsSolutions-S10/);
+    expect(error?.message).toMatch(/Throwaway\/PlainHttpBucket/);
+  });
+
+  it('reports a warning-level finding, and fails synth on it too: a table without point-in-time recovery', () => {
+    // Prepare
+    const { app, stack } = throwawayApp();
+    new dynamodb.Table(stack, 'NoPitrTable', {
+      partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Act
+    const { error } = trySynth(app);
+    // Assess: cdk-nag marks its report failed on any finding, so warnings stop synth as well; the report is written
+    // before synth throws.
+    expect(error?.message).toMatch(/AwsSolutions-DDB3/);
+    expect(reportedFindings(app.outdir)).toContainEqual(
+      expect.objectContaining({
+        rule: 'AwsSolutions-DDB3',
+        severity: 'warning',
+        constructPaths: ['Throwaway/NoPitrTable/Resource'],
+      }),
+    );
+  });
+
+  it('honours an acknowledgement only on the construct it was made on', () => {
+    // Prepare: two tables without PITR, one acknowledged.
+    const { app, stack } = throwawayApp();
+    const props = {
+      partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      removalPolicy: RemovalPolicy.DESTROY,
+    };
+    const acknowledged = new dynamodb.Table(stack, 'AcknowledgedTable', props);
+    new dynamodb.Table(stack, 'OtherTable', props);
+    Validations.of(acknowledged).acknowledge({ id: 'AwsSolutions-DDB3', reason: 'test' });
+    // Act
+    trySynth(app);
+    // Assess
+    const ddb3 = reportedFindings(app.outdir).filter((f) => f.rule === 'AwsSolutions-DDB3');
+    expect(ddb3.flatMap((f) => f.constructPaths)).toEqual(['Throwaway/OtherTable/Resource']);
+  });
+});

@@ -1,0 +1,466 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Stack, type CfnElement } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpRoutes } from '../../functions/routes';
+import { buildApp, type BuiltApp } from '../../infra/build-app';
+import { ProjectFunction } from '../../infra/constructs/project-function';
+import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table';
+import { newTestApp } from './support';
+
+// An oracle independent of the construct's own constant: what each access level may do, per the project rules.
+const EXPECTED_DYNAMODB_ACTIONS = {
+  read: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'],
+  readWrite: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+  ],
+} as const;
+
+const ADMIN_HASH = 'ab'.repeat(32);
+
+/** An import of the AWS SDK left for the Lambda runtime to resolve (error messages that quote one do not match). */
+const EXTERNAL_SDK_IMPORT = /from\s*["']@aws-sdk\/|import\(\s*["']@aws-sdk\/|__require\(\s*["']@aws-sdk\//;
+
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
+
+const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Every policy statement of a template: identity policies (standalone or inline in roles) and bucket policies. */
+function statementsOf(template: Template): { logicalId: string; type: string; statement: Statement }[] {
+  const out: { logicalId: string; type: string; statement: Statement }[] = [];
+  const resources = template.toJSON().Resources as Resources;
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const documents: unknown[] = [];
+    if (['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::S3::BucketPolicy'].includes(resource.Type)) {
+      documents.push(resource.Properties.PolicyDocument);
+    }
+    if (resource.Type === 'AWS::IAM::Role') {
+      for (const p of asList(resource.Properties.Policies as { PolicyDocument: unknown }[] | undefined)) {
+        documents.push(p.PolicyDocument);
+      }
+    }
+    for (const doc of documents) {
+      for (const statement of asList((doc as { Statement: Statement | Statement[] }).Statement)) {
+        out.push({ logicalId, type: resource.Type, statement });
+      }
+    }
+  }
+  return out;
+}
+
+describe('CDK stacks', () => {
+  let built: BuiltApp;
+  let stateful: Template;
+  let stateless: Template;
+  let cleanup: () => void;
+  let outdir: string;
+
+  beforeAll(() => {
+    // Prepare: one synth for the whole file (bundling the route functions takes seconds).
+    const test = newTestApp();
+    cleanup = test.cleanup;
+    outdir = test.app.outdir;
+    built = buildApp(test.app, { adminApiKeySha256: ADMIN_HASH, nag: false });
+    // Act
+    stateful = Template.fromStack(built.stateful);
+    stateless = Template.fromStack(built.stateless);
+  }, 120_000);
+
+  afterAll(() => cleanup?.());
+
+  const templates = () => [stateful, stateless];
+  const logicalIdOf = (element: CfnElement) => element.stack.getLogicalId(element);
+
+  describe('stateful stack', () => {
+    it('names the stacks after the stage', () => {
+      expect(built.stage).toBe('dev');
+      expect(built.stateful.stackName).toBe('CumThiDua-dev-Stateful');
+      expect(built.stateless.stackName).toBe('CumThiDua-dev-Stateless');
+    });
+
+    it('defines the single table from TABLE_KEYS, on demand, with PITR, deletion protection, TTL and encryption', () => {
+      stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
+      stateful.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+          ],
+          AttributeDefinitions: Match.arrayWith([
+            { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+            { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+            { AttributeName: TABLE_KEYS.gsi1.partitionKey, AttributeType: 'S' },
+            { AttributeName: TABLE_KEYS.gsi1.sortKey, AttributeType: 'S' },
+          ]),
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: TABLE_KEYS.gsi1.indexName,
+              KeySchema: [
+                { AttributeName: TABLE_KEYS.gsi1.partitionKey, KeyType: 'HASH' },
+                { AttributeName: TABLE_KEYS.gsi1.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
+          TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+          SSESpecification: { SSEEnabled: true },
+        }),
+      });
+    });
+
+    it('keeps every bucket private, encrypted and retained', () => {
+      const buckets = stateful.findResources('AWS::S3::Bucket');
+      expect(Object.keys(buckets)).toHaveLength(2);
+      for (const bucket of Object.values(buckets)) {
+        expect(bucket.DeletionPolicy).toBe('Retain');
+        expect(bucket.UpdateReplacePolicy).toBe('Retain');
+        expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
+        expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault)
+          .toMatchObject({ SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms)$/) });
+      }
+    });
+
+    it('denies every request to every bucket that does not use TLS', () => {
+      const bucketIds = Object.keys(stateful.findResources('AWS::S3::Bucket'));
+      for (const bucketId of bucketIds) {
+        stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: { Ref: bucketId },
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Deny',
+                Action: 's3:*',
+                Principal: { AWS: '*' },
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              }),
+            ]),
+          },
+        });
+      }
+    });
+
+    it('versions uploads, cleans up multipart uploads and old versions, and logs access to the log bucket', () => {
+      const uploadsId = logicalIdOf(built.stateful.uploadsBucket.node.defaultChild as CfnElement);
+      const logsId = logicalIdOf(built.stateful.accessLogsBucket.node.defaultChild as CfnElement);
+      const uploads = (stateful.toJSON().Resources as Resources)[uploadsId];
+
+      expect(uploads?.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(uploads?.Properties.LoggingConfiguration).toMatchObject({ DestinationBucketName: { Ref: logsId } });
+      const rules = (uploads?.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+      expect(rules).toContainEqual(
+        expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      );
+      expect(rules).toContainEqual(
+        expect.objectContaining({
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: expect.any(Number) },
+        }),
+      );
+      // Current versions are never expired: "nothing is ever lost".
+      expect(rules.some((r) => 'ExpirationInDays' in r || 'ExpirationDate' in r)).toBe(false);
+    });
+  });
+
+  describe('functions', () => {
+    it('creates exactly one function per HTTP route, and no other function', () => {
+      stateless.resourceCountIs('AWS::Lambda::Function', httpRoutes.length);
+      stateful.resourceCountIs('AWS::Lambda::Function', 0);
+      expect([...built.stateless.functions.keys()].sort()).toEqual(httpRoutes.map((r) => r.id).sort());
+    });
+
+    it('runs every function on Node.js 22, arm64, with X-Ray, its own log group, 256 MB and 10 s', () => {
+      const functions = Object.values(stateless.findResources('AWS::Lambda::Function'));
+      expect(functions.length).toBeGreaterThan(0);
+      for (const fn of functions) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Handler: 'index.handler',
+          MemorySize: 256,
+          Timeout: 10,
+          LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+          Environment: {
+            Variables: expect.objectContaining({
+              POWERTOOLS_SERVICE_NAME: 'cum-thi-dua',
+              NODE_OPTIONS: '--enable-source-maps',
+            }),
+          },
+        });
+      }
+    });
+
+    it('gives each function a log group with a retention', () => {
+      const logGroups = stateless.findResources('AWS::Logs::LogGroup');
+      for (const fn of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
+        const logGroup = logGroups[fn.Properties.LoggingConfig.LogGroup.Ref as string];
+        expect(logGroup?.Properties.RetentionInDays).toBeGreaterThan(0);
+      }
+    });
+
+    it('passes the table name and the admin key hash, and never a local-only variable', () => {
+      const tableId = logicalIdOf(built.stateful.table.node.defaultChild as CfnElement);
+      for (const fn of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
+        const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
+        const forbidden = Object.keys(variables).filter(
+          (k) => ['LOCAL_OPEN_READS', 'CLOCK_START', 'CLOCK_STARTED_AT'].includes(k) || k.endsWith('_ENDPOINT'),
+        );
+        expect(forbidden).toEqual([]);
+        expect(JSON.stringify(variables.TABLE_NAME)).toContain(tableId);
+        expect(variables.ADMIN_API_KEY_SHA256).toBe(ADMIN_HASH);
+      }
+    });
+
+    it('bundles the AWS SDK into each function as an ES module instead of using the runtime copy', () => {
+      // What esbuild emits for an external module in an ESM bundle (static import, dynamic import, CJS require).
+      for (const external of [
+        'import{DynamoDBClient as a}from"@aws-sdk/client-dynamodb";',
+        'await import("@aws-sdk/client-s3")',
+        '__require("@aws-sdk/lib-dynamodb")',
+      ]) {
+        expect(external).toMatch(EXTERNAL_SDK_IMPORT);
+      }
+      for (const fn of built.stateless.functions.values()) {
+        // Prepare: the staged asset of the function (esbuild output).
+        const asset = fn.node.findChild('Code') as Asset;
+        // Act
+        const bundle = readFileSync(path.join(outdir, asset.assetPath, 'index.mjs'), 'utf8');
+        // Assess: no import of @aws-sdk left for the runtime to resolve, and the SDK client classes are inside.
+        expect(bundle.match(EXTERNAL_SDK_IMPORT)?.[0] ?? null).toBeNull();
+        expect(bundle.includes('DynamoDBClient')).toBe(true);
+        expect(bundle.startsWith("import { createRequire } from 'node:module'")).toBe(true);
+      }
+    });
+  });
+
+  describe('permissions', () => {
+    it('never allows Scan, dynamodb:*, s3:* or *', () => {
+      for (const template of templates()) {
+        for (const { logicalId, statement } of statementsOf(template)) {
+          if (statement.Effect !== 'Allow') continue;
+          const actions = asList(statement.Action);
+          expect({ logicalId, bad: actions.filter((a) => /^(\*|dynamodb:\*|s3:\*|dynamodb:Scan)$/i.test(a)) }).toEqual({
+            logicalId,
+            bad: [],
+          });
+        }
+      }
+    });
+
+    it('attaches no managed policy (no AWSLambdaBasicExecutionRole: logs go only to the function log group)', () => {
+      for (const template of templates()) {
+        for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+          expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+        }
+      }
+    });
+
+    it('allows a wildcard resource only for the X-Ray actions, which have no resource-level permissions', () => {
+      for (const template of templates()) {
+        for (const { statement } of statementsOf(template)) {
+          if (statement.Effect !== 'Allow' || statement.Resource !== '*') continue;
+          expect(asList(statement.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        }
+      }
+    });
+
+    it.each(httpRoutes.map((r) => [r.id, r.tableAccess] as const))(
+      '%s gets exactly the %s DynamoDB actions, on the table and GSI1 only',
+      (routeId, tableAccess) => {
+        // Prepare
+        const fn = built.stateless.functions.get(routeId);
+        expect(fn).toBeDefined();
+        const roleId = logicalIdOf(fn!.role!.node.defaultChild as CfnElement);
+        const tableId = logicalIdOf(built.stateful.table.node.defaultChild as CfnElement);
+        // Act
+        const dynamoStatements = statementsOf(stateless)
+          .filter(({ type }) => type === 'AWS::IAM::Policy')
+          .filter(({ logicalId }) => {
+            const policy = (stateless.toJSON().Resources as Resources)[logicalId];
+            return JSON.stringify(policy?.Properties.Roles) === JSON.stringify([{ Ref: roleId }]);
+          })
+          .map(({ statement }) => statement)
+          .filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+        // Assess
+        expect(dynamoStatements).toHaveLength(1);
+        const [statement] = dynamoStatements;
+        expect(statement!.Effect).toBe('Allow');
+        expect(asList(statement!.Action).sort()).toEqual([...EXPECTED_DYNAMODB_ACTIONS[tableAccess]]);
+        const resources = asList(statement!.Resource).map((r) => JSON.stringify(r));
+        expect(resources).toHaveLength(2);
+        expect(resources[0]).toMatch(new RegExp(`ImportValue.*${tableId}Arn`));
+        expect(resources[1]).toMatch(new RegExp(`ImportValue.*${tableId}Arn.*"/index/${TABLE_KEYS.gsi1.indexName}"`));
+      },
+    );
+
+    it('lets the API invoke each route function', () => {
+      for (const fn of built.stateless.functions.values()) {
+        stateless.hasResourceProperties('AWS::Lambda::Permission', {
+          Action: 'lambda:InvokeFunction',
+          Principal: 'apigateway.amazonaws.com',
+          FunctionName: { 'Fn::GetAtt': [logicalIdOf(fn.node.defaultChild as CfnElement), 'Arn'] },
+        });
+      }
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('has one route per httpRoutes entry, each integrated with its own function', () => {
+      stateless.resourceCountIs('AWS::ApiGatewayV2::Route', httpRoutes.length);
+      const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
+      for (const route of httpRoutes) {
+        const routes = stateless.findResources('AWS::ApiGatewayV2::Route', {
+          Properties: { RouteKey: `${route.method} ${route.path}` },
+        });
+        expect(Object.keys(routes)).toHaveLength(1);
+        const target = JSON.stringify(Object.values(routes)[0]!.Properties.Target);
+        const integrationId = Object.keys(integrations).find((id) => target.includes(`"${id}"`));
+        expect(integrationId).toBeDefined();
+        const fnId = logicalIdOf(built.stateless.functions.get(route.id)!.node.defaultChild as CfnElement);
+        expect(integrations[integrationId!]!.Properties).toMatchObject({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        });
+      }
+    });
+
+    it('uses the GET /api/clusters/{clusterId}/units route key verbatim', () => {
+      stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: 'GET /api/clusters/{clusterId}/units',
+      });
+    });
+
+    it('throttles the $default stage and writes JSON access logs to a retained log group', () => {
+      stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 20 },
+        AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] }, Format: Match.anyValue() },
+      });
+    });
+
+    it('keeps tokens out of the access log: no path, no query string, but route key, status, request id, ip, latency', () => {
+      const [stage] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'));
+      const format = stage!.Properties.AccessLogSettings.Format as string;
+
+      expect(format).not.toContain('$context.path');
+      expect(format).not.toMatch(/rawPath|querystring|rawQueryString|\$context\.resourcePath/i);
+      const fields = Object.values(JSON.parse(format) as Record<string, string>);
+      for (const variable of [
+        '$context.routeKey',
+        '$context.status',
+        '$context.requestId',
+        '$context.identity.sourceIp',
+        '$context.responseLatency',
+      ]) {
+        expect(fields).toContain(variable);
+      }
+    });
+
+    it('outputs the API URL', () => {
+      stateless.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+    });
+  });
+
+  describe('house style', () => {
+    it('hard-codes no physical names', () => {
+      const nameProperties = ['TableName', 'BucketName', 'FunctionName', 'RoleName', 'LogGroupName', 'PolicyName'];
+      for (const template of templates()) {
+        for (const [id, resource] of Object.entries(template.toJSON().Resources as Resources)) {
+          // A literal string is a hard-coded name; a Ref/GetAtt refers to a generated one. CDK derives the names of
+          // IAM inline policies from their logical ids, which is not a physical resource name.
+          const literal = nameProperties.filter(
+            (p) => typeof resource.Properties?.[p] === 'string' && !(resource.Type === 'AWS::IAM::Policy' && p === 'PolicyName'),
+          );
+          expect({ id, literal }).toEqual({ id, literal: [] });
+        }
+      }
+    });
+
+    it('raises no CDK warning or error annotation', () => {
+      for (const stack of [built.stateful, built.stateless]) {
+        expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+        expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+      }
+    });
+  });
+});
+
+describe('build options', () => {
+  it('refuses an admin key hash that is not a lowercase hex SHA-256', () => {
+    const { app, cleanup } = newTestApp();
+    try {
+      expect(() => buildApp(app, { adminApiKeySha256: 'secret-key-in-clear', nag: false })).toThrow(/SHA-256/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('reads the stage from context and refuses a stage that cannot be part of a stack name', () => {
+    const { app, cleanup } = newTestApp({ stage: 'Prod/1' });
+    try {
+      expect(() => buildApp(app, { nag: false })).toThrow(/Invalid stage/);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('ProjectFunction', () => {
+  it.each(['LOCAL_OPEN_READS', 'CLOCK_START', 'CLOCK_STARTED_AT', 'DYNAMODB_ENDPOINT', 'S3_ENDPOINT'])(
+    'refuses the local-only variable %s',
+    (name) => {
+      const { app, cleanup } = newTestApp();
+      try {
+        const stack = new Stack(app, 'Throwaway');
+        expect(
+          () => new ProjectFunction(stack, 'Fn', { entry: httpRoutes[0]!.entry, environment: { [name]: 'x' } }),
+        ).toThrow(new RegExp(name));
+      } finally {
+        cleanup();
+      }
+    },
+  );
+
+  it('refuses at synth a local-only variable added after construction', () => {
+    // Prepare
+    const { app, cleanup } = newTestApp();
+    try {
+      const stack = new Stack(app, 'Throwaway');
+      const fn = new ProjectFunction(stack, 'Fn', { entry: httpRoutes[0]!.entry });
+      // Act
+      fn.addEnvironment('DYNAMODB_ENDPOINT', 'http://localhost:8000');
+      // Assess
+      expect(() => app.synth()).toThrow(/DYNAMODB_ENDPOINT/);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+});

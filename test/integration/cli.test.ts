@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { runCli, UsageError } from '../../local/cli';
+
+const stackFile = join(mkdtempSync(join(tmpdir(), 'ctd-cli-')), 'stack.json');
+writeFileSync(stackFile, JSON.stringify(inject('stack')));
+const env = { CTD_STACK_FILE: stackFile };
+
+describe('npm run cli', () => {
+  it('clusters: a readable table, and JSON with --json', async () => {
+    expect(await runCli(['clusters'], env)).toMatch(/thanh-hoa-cum-5\s+Cụm Thi đua số 5\s+Công đoàn Viên chức tỉnh Thanh Hóa/);
+    const json = JSON.parse(await runCli(['clusters', '--json'], env));
+    expect(json).toEqual([expect.objectContaining({ clusterId: 'thanh-hoa-cum-5' })]);
+  });
+
+  it('units: roles in Vietnamese', async () => {
+    const text = await runCli(['units', 'thanh-hoa-cum-5'], env);
+    expect(text.split('\n')[2]).toMatch(/^dh-vhttdl-thanh-hoa\s+Cụm trưởng/);
+    expect(text).toContain('Cụm phó');
+  });
+
+  it('milestones: defaults to the plan of the current school year, dates as dd/mm/yyyy', async () => {
+    const text = await runCli(['milestones', 'thanh-hoa-cum-5'], { ...env, NOW: '2021-12-01T08:00' });
+    expect(text).toContain('Kế hoạch hoạt động của Cụm Thi đua số 5 năm học 2021 - 2022');
+    expect(text).toMatch(/bao-cao-so-ket-6-thang\s+Báo cáo\s+trước ngày 10\/12\/2021/);
+    const json = JSON.parse(await runCli(['milestones', 'thanh-hoa-cum-5', '--plan', '2021-2022', '--json'], env));
+    expect(json.milestones).toHaveLength(9);
+  });
+
+  it('follows the local stack's simulated clock when it has one', async () => {
+    const clocked = join(mkdtempSync(join(tmpdir(), 'ctd-cli-')), 'stack.json');
+    writeFileSync(clocked, JSON.stringify({ ...inject('stack'), clock: { start: '2022-05-01T00:00:00.000Z', startedAt: Date.now() } }));
+    const json = JSON.parse(await runCli(['milestones', 'thanh-hoa-cum-5', '--json'], { CTD_STACK_FILE: clocked }));
+    expect(json.plan.planId).toBe('2021-2022');
+  });
+
+  it('plans', async () => {
+    expect(await runCli(['plans', 'thanh-hoa-cum-5'], env)).toMatch(/2021-2022\s+Kế hoạch hoạt động/);
+  });
+
+  it('explains what is wrong instead of failing obscurely', async () => {
+    await expect(runCli(['frobnicate'], env)).rejects.toThrow(UsageError);
+    await expect(runCli(['units'], env)).rejects.toThrow(/Missing <clusterId>/);
+    await expect(runCli(['clusters'], { CTD_STACK_FILE: '/nonexistent/stack.json' })).rejects.toThrow(/npm start/);
+    await expect(runCli(['units', 'khong-co'], env)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await runCli([], env)).toContain('Usage: npm run cli');
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { AdminAuthEnvSchema, ConfigError, TableEnvSchema, clockFromEnv, parseEnv } from '../../shared/config';
+
+describe('configuration from the environment', () => {
+  it('fails fast naming every bad variable', () => {
+    expect(() => parseEnv(TableEnvSchema, { DYNAMODB_ENDPOINT: 'not a url' })).toThrow(ConfigError);
+    expect(() => parseEnv(TableEnvSchema, { DYNAMODB_ENDPOINT: 'not a url' })).toThrow(/TABLE_NAME.*DYNAMODB_ENDPOINT/);
+    expect(() => parseEnv(AdminAuthEnvSchema, { ADMIN_API_KEY_SHA256: 'abc' })).toThrow(/ADMIN_API_KEY_SHA256/);
+  });
+
+  it('has no default for the table name', () => {
+    expect(() => parseEnv(TableEnvSchema, {})).toThrow(/TABLE_NAME/);
+    expect(parseEnv(TableEnvSchema, { TABLE_NAME: 't' })).toEqual({ TABLE_NAME: 't' });
+  });
+
+  it('uses real time unless a simulated start is configured, then runs forward from it', () => {
+    const before = Date.now();
+    expect(clockFromEnv({}).now().getTime()).toBeGreaterThanOrEqual(before);
+    const startedAt = Date.now() - 60_000;
+    const simulated = clockFromEnv({ CLOCK_START: '2021-12-09T00:59:00Z', CLOCK_STARTED_AT: String(startedAt) }).now();
+    const elapsed = simulated.getTime() - new Date('2021-12-09T00:59:00Z').getTime();
+    expect(elapsed).toBeGreaterThanOrEqual(60_000);
+    expect(elapsed).toBeLessThan(70_000);
+    expect(() => clockFromEnv({ CLOCK_START: 'yesterday' })).toThrow(ConfigError);
+  });
+});
