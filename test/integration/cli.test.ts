@@ -29,7 +29,7 @@ describe('npm run cli', () => {
     expect(json.milestones).toHaveLength(9);
   });
 
-  it('follows the local stack's simulated clock when it has one', async () => {
+  it("follows the local stack's simulated clock when it has one", async () => {
     const clocked = join(mkdtempSync(join(tmpdir(), 'ctd-cli-')), 'stack.json');
     writeFileSync(clocked, JSON.stringify({ ...inject('stack'), clock: { start: '2022-05-01T00:00:00.000Z', startedAt: Date.now() } }));
     const json = JSON.parse(await runCli(['milestones', 'thanh-hoa-cum-5', '--json'], { CTD_STACK_FILE: clocked }));
