@@ -130,13 +130,10 @@ export interface ProjectFunctionProps {
  * log group with a retention, and an execution role that can write only to that log group.
  *
  * The log group and role are created next to the function in `scope` (ids `${id}LogGroup`, `${id}Role`) because they
- * must exist before `super()`. The role is built here instead of Lambda's default so that it carries no
- * `AWSLambdaBasicExecutionRole` managed policy (logs:* on every log group in the account).
+ * must exist before `super()`; `fn.logGroup` and `fn.role` return them. The role is built here instead of Lambda's
+ * default so that it carries no `AWSLambdaBasicExecutionRole` managed policy (log writes to every log group).
  */
 export class ProjectFunction extends NodejsFunction {
-  /** The function's own log group. */
-  public readonly functionLogGroup: logs.ILogGroup;
-
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
     const forbidden = forbiddenEnvironmentKeys(Object.keys(props.environment ?? {}));
     if (forbidden.length > 0) {
@@ -188,7 +185,6 @@ export class ProjectFunction extends NodejsFunction {
         externalModules: [],
       },
     });
-    this.functionLogGroup = logGroup;
 
     if (props.table) {
       grantTableAccess(props.table, this, props.tableAccess ?? 'read', props.tableIndexNames);
@@ -207,8 +203,9 @@ export class ProjectFunction extends NodejsFunction {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Node.js 22 is pinned on purpose: the bundle targets node22 and the handlers are tested against it; ' +
-        'nodejs22.x is supported by Lambda until 2027. Moving to Node.js 24 is a separate, deliberate upgrade.',
+        'Node.js 22 is the deployment runtime the project chose and the esbuild bundle ' +
+        'targets node22; nodejs22.x is a supported Lambda runtime until Node 22 reaches end of life (April 2027). ' +
+        'L1 only flags that a newer family member (nodejs24.x) exists; moving to it is a deliberate upgrade.',
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
