@@ -15,6 +15,13 @@ export const HEAD_UNIT_ID = 'dh-vhttdl-thanh-hoa';
 export const DEPUTY_UNIT_ID = 'cd-nghe-cong-nghiep-thanh-hoa';
 
 const HEAD_PLACE = 'Trường Đại học Văn hóa, Thể thao và Du lịch Thanh Hóa';
+/** Thành phần tham dự of both conferences, as the seed lists it. */
+const CONFERENCE_PARTICIPANTS =
+  'Đại diện Ban Thường vụ Công đoàn Viên chức tỉnh; Lãnh đạo các đơn vị thành viên trong Cụm; Ban Chấp hành Công đoàn cơ sở các đơn vị thành viên trong Cụm';
+const ATTEND_CONFERENCE = {
+  who: { type: 'all' },
+  task: 'Lãnh đạo đơn vị và Ban Chấp hành Công đoàn cơ sở dự hội nghị',
+} as const;
 const DEPUTY_PLACE = 'Trường Cao đẳng Nghề Công nghiệp Thanh Hóa (đơn vị Cụm phó)';
 
 export const referenceCluster: Cluster = ClusterSchema.parse({
@@ -137,8 +144,7 @@ export const referenceMilestones: Milestone[] = [
     due: { type: 'month', month: '2021-12' },
     dueText: 'dự kiến tháng 12/2021',
     place: DEPUTY_PLACE,
-    participants:
-      'Đại diện Ban Thường vụ Công đoàn Viên chức tỉnh; Lãnh đạo các đơn vị thành viên trong Cụm; Ban Chấp hành Công đoàn cơ sở các đơn vị thành viên trong Cụm',
+    participants: CONFERENCE_PARTICIPANTS,
     content: [
       'Sơ kết đánh giá kết quả thực hiện công tác công đoàn và nội dung giao ước thi đua học kỳ I, năm học 2021 – 2022',
       'Trao đổi nghiệp vụ, kinh nghiệm trên các lĩnh vực công tác của ngành (chuyên đề cụ thể do Cụm trưởng thống nhất với đơn vị Cụm phó và các thành viên trong Cụm)',
@@ -152,7 +158,7 @@ export const referenceMilestones: Milestone[] = [
         who: { type: 'roles', roles: ['cum-pho'] },
         task: 'Triển khai giấy mời, chuẩn bị các điều kiện cho hội nghị',
       },
-      { who: { type: 'all' }, task: 'Lãnh đạo đơn vị và Ban Chấp hành Công đoàn cơ sở dự hội nghị' },
+      ATTEND_CONFERENCE,
     ],
   }),
   ms({
@@ -198,8 +204,7 @@ export const referenceMilestones: Milestone[] = [
     due: { type: 'month', month: '2022-06' },
     dueText: 'dự kiến tháng 06/2022',
     place: `${HEAD_PLACE} (đơn vị Cụm trưởng)`,
-    participants:
-      'Đại diện Ban Thường vụ Công đoàn Viên chức tỉnh; Lãnh đạo các đơn vị thành viên trong Cụm; Ban Chấp hành Công đoàn cơ sở các đơn vị thành viên trong Cụm',
+    participants: CONFERENCE_PARTICIPANTS,
     content: [
       'Tổng kết hoạt động năm học 2021 – 2022, triển khai nhiệm vụ năm học 2022 – 2023 của Cụm Thi đua',
       'Thống nhất kết quả tự chấm điểm, thẩm định điểm của các đơn vị trong Cụm; bình xét, suy tôn, đề xuất khen thưởng cho các đơn vị thành viên trong Cụm',
@@ -209,7 +214,7 @@ export const referenceMilestones: Milestone[] = [
         who: { type: 'roles', roles: ['cum-truong'] },
         task: 'Chuẩn bị nội dung; xin ý kiến thành viên trong Cụm, tiếp thu, hoàn thiện; triển khai giấy mời, các điều kiện chuẩn bị cho hội nghị; chủ trì hội nghị',
       },
-      { who: { type: 'all' }, task: 'Lãnh đạo đơn vị và Ban Chấp hành Công đoàn cơ sở dự hội nghị' },
+      ATTEND_CONFERENCE,
     ],
   }),
   ms({

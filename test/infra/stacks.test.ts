@@ -12,7 +12,13 @@ import { newTestApp } from './support';
 
 // An oracle independent of the construct's own constant: what each access level may do, per the project rules.
 const EXPECTED_DYNAMODB_ACTIONS = {
-  read: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'],
+  read: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+  ],
   readWrite: [
     'dynamodb:BatchGetItem',
     'dynamodb:BatchWriteItem',
@@ -39,7 +45,8 @@ interface Statement {
 }
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
 
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Every policy statement of a template: identity policies (standalone or inline in roles) and bucket policies. */
 function statementsOf(template: Template): { logicalId: string; type: string; statement: Statement }[] {
@@ -94,7 +101,7 @@ describe('CDK stacks', () => {
       expect(built.stateless.stackName).toBe('CumThiDua-dev-Stateless');
     });
 
-    it('defines the single table from TABLE_KEYS, on demand, with PITR, deletion protection, TTL and encryption', () => {
+    it('defines the table from TABLE_KEYS: on demand, PITR, deletion protection, TTL, encryption', () => {
       stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
       stateful.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
@@ -364,9 +371,14 @@ describe('CDK stacks', () => {
         DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 20 },
         AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] }, Format: Match.anyValue() },
       });
+      const [stage] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'));
+      const logGroupId = stage!.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
+      const logGroup = stateless.findResources('AWS::Logs::LogGroup')[logGroupId];
+      expect(logGroup?.DeletionPolicy).toBe('Retain');
+      expect(logGroup?.Properties.RetentionInDays).toBeGreaterThan(0);
     });
 
-    it('keeps tokens out of the access log: no path, no query string, but route key, status, request id, ip, latency', () => {
+    it('keeps tokens out of the access log: no path or query string; route key, status, id, ip, latency', () => {
       const [stage] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'));
       const format = stage!.Properties.AccessLogSettings.Format as string;
 
@@ -397,7 +409,9 @@ describe('CDK stacks', () => {
           // A literal string is a hard-coded name; a Ref/GetAtt refers to a generated one. CDK derives the names of
           // IAM inline policies from their logical ids, which is not a physical resource name.
           const literal = nameProperties.filter(
-            (p) => typeof resource.Properties?.[p] === 'string' && !(resource.Type === 'AWS::IAM::Policy' && p === 'PolicyName'),
+            (p) =>
+              typeof resource.Properties?.[p] === 'string' &&
+              !(resource.Type === 'AWS::IAM::Policy' && p === 'PolicyName'),
           );
           expect({ id, literal }).toEqual({ id, literal: [] });
         }

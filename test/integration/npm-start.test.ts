@@ -79,7 +79,7 @@ describe('npm start', () => {
       schedulerEndpoint: `http://127.0.0.1:${base + 4}`,
       clock: { start: '2021-12-09T00:59:00.000Z' },
     });
-    const plan = await (await fetch(`${info.apiUrl}/api/clusters/thanh-hoa-cum-5/plans/2021-2022`)).json();
+    const plan = (await (await fetch(`${info.apiUrl}/api/clusters/thanh-hoa-cum-5/plans/2021-2022`)).json()) as any;
     expect(plan.plan.title).toBe('Kế hoạch hoạt động của Cụm Thi đua số 5 năm học 2021 - 2022');
     expect((await fetch(info.mailboxUrl)).status).toBe(200);
 
