@@ -33,3 +33,22 @@ export class UnauthorizedError extends DomainError {
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
 }
+
+/** A link that is malformed, forged or names nothing: shown as "not found" with no detail. */
+export class LinkInvalidError extends DomainError {
+  readonly code = 'LINK_INVALID';
+}
+
+/** A link whose unit has been issued a newer one (revoked). */
+export class LinkReplacedError extends DomainError {
+  readonly code = 'LINK_REPLACED';
+}
+
+export class LinkExpiredError extends DomainError {
+  readonly code = 'LINK_EXPIRED';
+}
+
+/** Uploads for this milestone are closed (hard cut-off passed). */
+export class UploadClosedError extends DomainError {
+  readonly code = 'UPLOAD_CLOSED';
+}

@@ -69,6 +69,8 @@ export const SubmissionSchema = z.object({
   outcome: z.enum(['accepted', 'quarantined']),
   /** Why a file was quarantined, in Vietnamese, shown on the member page. */
   rejectReason: TextSchema.optional(),
+  /** Whether the receipt email went out: a retried event finds 'pending' and sends it, never twice once 'sent'. */
+  receipt: z.enum(['pending', 'sent']).default('pending'),
 });
 export type Submission = z.infer<typeof SubmissionSchema>;
 

@@ -14,6 +14,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  LINK_INVALID: 404,
+  LINK_REPLACED: 410,
+  LINK_EXPIRED: 410,
+  UPLOAD_CLOSED: 403,
 };
 
 export interface ErrorBody {

@@ -3,6 +3,7 @@
  * Reads are by key or by query within a cluster; creates never overwrite.
  */
 import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
+import type { UploadRepository } from './uploads';
 
 /** What a create-if-absent reports, so seeding can say what it did. */
 export type CreateOutcome = 'created' | 'exists';
@@ -18,6 +19,8 @@ export interface UnitRepository {
   list(clusterId: string): Promise<Unit[]>;
   get(clusterId: string, unitId: string): Promise<Unit | undefined>;
   createIfAbsent(unit: Unit): Promise<CreateOutcome>;
+  /** Revokes every link issued so far: returns the new link version. NotFoundError if the unit does not exist. */
+  bumpLinkVersion(clusterId: string, unitId: string): Promise<number>;
 }
 
 export interface PlanRepository {
@@ -32,4 +35,5 @@ export interface Repositories {
   clusters: ClusterRepository;
   units: UnitRepository;
   plans: PlanRepository;
+  uploads: UploadRepository;
 }

@@ -1,13 +1,15 @@
 /**
  * DynamoDB adapters for the repository ports, on the single table (docs/data-model.md).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '../../domain/errors';
 import { ClusterSchema, MilestoneSchema, PlanSchema, UnitSchema, byOrder, type Cluster, type Milestone, type Plan, type Unit } from '../../domain/model';
 import type { Clock } from '../../ports/clock';
 import type { ClusterRepository, CreateOutcome, PlanRepository, Repositories, UnitRepository } from '../../ports/repositories';
 import { fromItem, getItem, newItem, putIfAbsent, queryAll, queryPrefix, type TableContext } from './items';
 import { TABLE_KEYS, keys } from './table';
+import { DynamoUploadRepository } from './upload-repository';
 
 /** DynamoDB's limit on items per transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -50,6 +52,25 @@ class DynamoUnitRepository implements UnitRepository {
 
   createIfAbsent(unit: Unit): Promise<CreateOutcome> {
     return putIfAbsent(this.ctx, newItem('Unit', keys.unit(unit.clusterId, unit.unitId), unit, this.clock.now()));
+  }
+
+  async bumpLinkVersion(clusterId: string, unitId: string): Promise<number> {
+    try {
+      const out = await this.ctx.doc.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: keys.unit(clusterId, unitId),
+          UpdateExpression: 'ADD linkVersion :one, version :one SET updatedAt = :now',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':one': 1, ':now': this.clock.now().toISOString() },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.linkVersion);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new NotFoundError(`Không tìm thấy đơn vị "${unitId}".`);
+      throw error;
+    }
   }
 }
 
@@ -105,5 +126,6 @@ export function createDynamoRepositories(doc: DynamoDBDocumentClient, tableName:
     clusters: new DynamoClusterRepository(ctx, clock),
     units: new DynamoUnitRepository(ctx, clock),
     plans: new DynamoPlanRepository(ctx, clock),
+    uploads: new DynamoUploadRepository(ctx, clock),
   };
 }

@@ -30,4 +30,28 @@ export const keys = {
     SK: `MS#${milestoneId}`,
   }),
   milestonesPrefix: 'MS#',
-} as const;
+  /** Everything one unit has for one plan (submissions, upload intents, extensions): the member page's one Query. */
+  unitPlanPartition: (clusterId: string, planId: string, unitId: string) => `CLUSTER#${clusterId}#PLAN#${planId}#UNIT#${unitId}`,
+  submission: (clusterId: string, planId: string, unitId: string, uploadId: string) => ({
+    PK: keys.unitPlanPartition(clusterId, planId, unitId),
+    SK: `SUB#${uploadId}`,
+  }),
+  /** GSI1 entry listing every submission of a plan, by milestone then unit: the status board's one Query. */
+  submissionIndex: (clusterId: string, planId: string, milestoneId: string, unitId: string, receivedAt: string) => ({
+    GSI1PK: `CLUSTER#${clusterId}#PLAN#${planId}#SUBS`,
+    GSI1SK: `${milestoneId}#${unitId}#${receivedAt}`,
+  }),
+  planSubmissionsPartition: (clusterId: string, planId: string) => `CLUSTER#${clusterId}#PLAN#${planId}#SUBS`,
+  intent: (clusterId: string, planId: string, unitId: string, uploadId: string) => ({
+    PK: keys.unitPlanPartition(clusterId, planId, unitId),
+    SK: `INTENT#${uploadId}`,
+  }),
+  extension: (clusterId: string, planId: string, unitId: string, milestoneId: string) => ({
+    PK: keys.unitPlanPartition(clusterId, planId, unitId),
+    SK: `EXT#${milestoneId}`,
+  }),
+  extensionIndex: (clusterId: string, planId: string, milestoneId: string, unitId: string) => ({
+    GSI1PK: `CLUSTER#${clusterId}#PLAN#${planId}#EXTS`,
+    GSI1SK: `${milestoneId}#${unitId}`,
+  }),
+};

@@ -1,0 +1,34 @@
+/** SES (v1 API) adapter for the Mailer port; locally the same calls reach aws-ses-v2-local. */
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import type { Mailer, OutgoingEmail } from '../../ports/mailer';
+
+export interface SesSettings {
+  /** The verified sender, e.g. "Cụm Thi đua số 5 <no-reply@example.org>". */
+  from: string;
+  configurationSet?: string;
+  endpoint?: string;
+}
+
+export function createSesClient(settings: Pick<SesSettings, 'endpoint'>): SESClient {
+  return new SESClient(settings.endpoint ? { endpoint: settings.endpoint } : {});
+}
+
+export class SesMailer implements Mailer {
+  constructor(private readonly client: SESClient, private readonly settings: SesSettings) {}
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    const out = await this.client.send(
+      new SendEmailCommand({
+        Source: this.settings.from,
+        Destination: { ToAddresses: [...email.to], ...(email.cc?.length ? { CcAddresses: [...email.cc] } : {}) },
+        ...(email.replyTo?.length ? { ReplyToAddresses: [...email.replyTo] } : {}),
+        Message: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+        },
+        ...(this.settings.configurationSet ? { ConfigurationSetName: this.settings.configurationSet } : {}),
+      }),
+    );
+    return { messageId: out.MessageId ?? '' };
+  }
+}

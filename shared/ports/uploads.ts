@@ -1,0 +1,42 @@
+/** Persistence for what units send: upload intents, submissions, extensions, and the context a link needs. */
+import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
+import type { Extension, Submission, UploadIntent } from '../domain/submission';
+import type { CreateOutcome } from './repositories';
+
+export interface LinkRef {
+  clusterId: string;
+  planId: string;
+  unitId: string;
+  milestoneId?: string;
+  uploadId?: string;
+}
+
+/** Everything a link-driven request needs, read in one round trip; absent items are undefined. */
+export interface LinkContext {
+  cluster?: Cluster;
+  unit?: Unit;
+  plan?: Plan;
+  milestone?: Milestone;
+  extension?: Extension;
+  intent?: UploadIntent;
+  submission?: Submission;
+}
+
+export interface UnitPlanItems {
+  submissions: Submission[];
+  extensions: Extension[];
+  intents: UploadIntent[];
+}
+
+export interface UploadRepository {
+  getLinkContext(ref: LinkRef): Promise<LinkContext>;
+  /** Stores the intent; it expires after `ttlSeconds` (TTL in AWS, filtered on read locally). */
+  putIntent(intent: UploadIntent, ttlSeconds: number): Promise<void>;
+  /** Records a submission unless one with the same upload id exists (a duplicate event records nothing). */
+  recordSubmission(submission: Submission): Promise<CreateOutcome>;
+  markReceiptSent(submission: Pick<Submission, 'clusterId' | 'planId' | 'unitId' | 'uploadId'>): Promise<void>;
+  listUnitItems(clusterId: string, planId: string, unitId: string): Promise<UnitPlanItems>;
+  listPlanSubmissions(clusterId: string, planId: string): Promise<Submission[]>;
+  getSubmission(clusterId: string, planId: string, unitId: string, uploadId: string): Promise<Submission | undefined>;
+  putExtension(extension: Extension): Promise<void>;
+}

@@ -1,0 +1,104 @@
+/**
+ * Signed links for member units: issue one, revoke all of a unit's links, and resolve an incoming token into the
+ * unit, plan and cluster it grants access to.
+ */
+import { LinkExpiredError, LinkInvalidError, LinkReplacedError, NotFoundError, ValidationError } from '../domain/errors';
+import { defaultLinkExpiry, signLink, verifyLink, type LinkPayload } from '../domain/link-token';
+import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
+import { requiresDocumentFrom, type Extension, type Submission, type UploadIntent } from '../domain/submission';
+import { ictDateOf, schoolYearOf } from '../domain/time';
+import type { Clock } from '../ports/clock';
+import type { LinkKeyStore } from '../ports/link-keys';
+import type { Repositories } from '../ports/repositories';
+
+export interface LinkDeps {
+  repos: Pick<Repositories, 'units' | 'plans' | 'uploads'>;
+  linkKeys: LinkKeyStore;
+  clock: Clock;
+}
+
+export interface IssuedLink {
+  url: string;
+  token: string;
+  expiresAt: Date;
+  unit: Unit;
+  plan: Plan;
+  milestoneId?: string;
+}
+
+/** Link path for a token, relative to the app's origin. */
+export const memberPagePath = (token: string): string => `/u/${token}`;
+
+/**
+ * Issues a unit's link for a plan (default: the plan of the current school year), optionally narrowed to one
+ * milestone that asks this unit for a document.
+ */
+export async function issueLink(
+  deps: LinkDeps,
+  request: { clusterId: string; unitId: string; planId?: string; milestoneId?: string },
+  baseUrl: string,
+): Promise<IssuedLink> {
+  const planId = request.planId ?? (await currentPlanId(deps, request.clusterId));
+  const ctx = await deps.repos.uploads.getLinkContext({ clusterId: request.clusterId, planId, unitId: request.unitId, milestoneId: request.milestoneId });
+  if (!ctx.unit || !ctx.unit.active) throw new NotFoundError(`Không tìm thấy đơn vị "${request.unitId}" trong cụm "${request.clusterId}".`);
+  if (!ctx.plan) throw new NotFoundError(`Không tìm thấy kế hoạch năm học ${planId} của cụm "${request.clusterId}".`);
+  if (request.milestoneId && (!ctx.milestone || !requiresDocumentFrom(ctx.milestone, ctx.unit))) {
+    throw new ValidationError(`Mốc "${request.milestoneId}" không yêu cầu đơn vị này nộp tài liệu.`);
+  }
+  const expiresAt = defaultLinkExpiry(ctx.plan);
+  const [key] = await deps.linkKeys.keys();
+  if (!key) throw new Error('No link signing key configured');
+  const payload: LinkPayload = {
+    k: key.id,
+    c: request.clusterId,
+    p: planId,
+    u: request.unitId,
+    ...(request.milestoneId ? { m: request.milestoneId } : {}),
+    e: Math.floor(expiresAt.getTime() / 1000),
+    v: ctx.unit.linkVersion,
+  };
+  const token = signLink(payload, key);
+  return { url: `${baseUrl.replace(/\/$/, '')}${memberPagePath(token)}`, token, expiresAt, unit: ctx.unit, plan: ctx.plan, milestoneId: request.milestoneId };
+}
+
+async function currentPlanId(deps: LinkDeps, clusterId: string): Promise<string> {
+  const plans = await deps.repos.plans.listPlans(clusterId);
+  const year = schoolYearOf(ictDateOf(deps.clock.now())).startYear;
+  const plan = plans.find((p) => p.schoolYear.startYear === year) ?? plans.sort((a, b) => b.schoolYear.startYear - a.schoolYear.startYear)[0];
+  if (!plan) throw new NotFoundError(`Cụm "${clusterId}" chưa có kế hoạch nào.`);
+  return plan.planId;
+}
+
+/** Revokes every link of a unit: older links then get "link đã được thay thế". */
+export async function revokeLinks(deps: Pick<LinkDeps, 'repos'>, clusterId: string, unitId: string): Promise<{ linkVersion: number }> {
+  return { linkVersion: await deps.repos.units.bumpLinkVersion(clusterId, unitId) };
+}
+
+export interface ResolvedLink {
+  payload: LinkPayload;
+  cluster: Cluster;
+  unit: Unit;
+  plan: Plan;
+  milestone?: Milestone;
+  extension?: Extension;
+  intent?: UploadIntent;
+  submission?: Submission;
+}
+
+const INVALID = 'Đường link không đúng hoặc không còn tồn tại.';
+
+/**
+ * Checks a token and loads what it grants, in one read (plus whatever milestone or upload the request names).
+ * Forged, malformed or dangling links are all "invalid" with no detail; a revoked link is "replaced"; an old one
+ * "expired".
+ */
+export async function resolveLink(deps: LinkDeps, token: string, extra: { milestoneId?: string; uploadId?: string } = {}): Promise<ResolvedLink> {
+  const verified = verifyLink(token, await deps.linkKeys.keys());
+  if (!verified.ok) throw new LinkInvalidError(INVALID);
+  const payload = verified.payload;
+  if (payload.e * 1000 <= deps.clock.now().getTime()) throw new LinkExpiredError('Đường link đã hết hạn.');
+  const ctx = await deps.repos.uploads.getLinkContext({ clusterId: payload.c, planId: payload.p, unitId: payload.u, ...extra });
+  if (!ctx.cluster || !ctx.plan || !ctx.unit || !ctx.unit.active) throw new LinkInvalidError(INVALID);
+  if (ctx.unit.linkVersion !== payload.v) throw new LinkReplacedError('Đường link đã được thay thế bằng một đường link mới.');
+  return { payload, ...ctx, cluster: ctx.cluster, plan: ctx.plan, unit: ctx.unit };
+}

@@ -1,0 +1,150 @@
+/**
+ * Records a file that arrived in the bucket (S3 object-created event): re-checks its real size and type, marks it on
+ * time or late, records it once, and emails the receipt.
+ *
+ * Order matters for "nothing lost, nothing twice": inspect -> record (conditional on the upload id) -> move a
+ * rejected file to quarantine -> email -> mark the receipt sent. A redelivered event finds the record and only
+ * finishes what is unfinished (a pending move or receipt), so a crash at any step is repaired by the retry.
+ */
+import { describeDue, isLate } from '../domain/deadlines';
+import { checkDeclaredType } from '../domain/file-check';
+import type { Milestone, Plan, Unit, Cluster } from '../domain/model';
+import {
+  QUARANTINE_PREFIX,
+  UPLOAD_PREFIX,
+  effectiveDeadline,
+  formatBytesVi,
+  parseUploadObjectKey,
+  type Submission,
+} from '../domain/submission';
+import { formatInstantVi } from '../domain/time';
+import type { Clock } from '../ports/clock';
+import type { FileStore } from '../ports/files';
+import type { Mailer } from '../ports/mailer';
+import type { Repositories } from '../ports/repositories';
+import { renderHeadUploadNotice, renderUnitUploadEmail, type UploadEmailView } from '../views/emails';
+
+export interface RecordDeps {
+  repos: Pick<Repositories, 'units' | 'uploads'>;
+  files: FileStore;
+  mailer: Mailer;
+  clock: Clock;
+  log: { warn(message: string, fields?: Record<string, unknown>): void; info(message: string, fields?: Record<string, unknown>): void };
+}
+
+/** Enough of the file to tell its real type (OOXML and ODF need their first zip entries). */
+export const INSPECT_HEAD_BYTES = 1024 * 1024;
+
+export type RecordOutcome =
+  | { outcome: 'recorded'; submission: Submission }
+  | { outcome: 'quarantined'; submission: Submission }
+  | { outcome: 'duplicate'; submission: Submission }
+  | { outcome: 'ignored'; reason: string };
+
+export const quarantineKeyFor = (objectKey: string): string => QUARANTINE_PREFIX + objectKey.slice(UPLOAD_PREFIX.length);
+
+export async function recordUpload(deps: RecordDeps, event: { objectKey: string; receivedAt: Date }): Promise<RecordOutcome> {
+  const ref = parseUploadObjectKey(event.objectKey);
+  if (!ref) return { outcome: 'ignored', reason: 'not an upload key' };
+  const ctx = await deps.repos.uploads.getLinkContext(ref);
+  const { cluster, unit, plan, milestone } = ctx;
+  if (!cluster || !unit || !plan || !milestone) return { outcome: 'ignored', reason: 'unknown cluster, unit, plan or milestone' };
+
+  if (ctx.submission) {
+    await finish(deps, ctx.submission, { cluster, unit, plan, milestone });
+    return { outcome: 'duplicate', submission: ctx.submission };
+  }
+  const intent = ctx.intent;
+  if (!intent) {
+    // Not issued by us (or issued more than a day ago): keep the bytes aside, record nothing a unit did not ask for.
+    deps.log.warn('upload without intent moved to quarantine', { objectKey: event.objectKey });
+    await deps.files.move(event.objectKey, quarantineKeyFor(event.objectKey));
+    return { outcome: 'ignored', reason: 'no upload intent' };
+  }
+
+  const inspected = await deps.files.inspect(event.objectKey, { headBytes: INSPECT_HEAD_BYTES });
+  if (!inspected) return { outcome: 'ignored', reason: 'object no longer exists' };
+
+  let rejectReason: string | undefined;
+  if (inspected.size > intent.maxBytes) {
+    rejectReason = `Tệp quá lớn (${formatBytesVi(inspected.size)}); giới hạn là ${formatBytesVi(intent.maxBytes)}.`;
+  } else {
+    const check = await checkDeclaredType(intent.contentType, inspected.head, inspected.size);
+    if (!check.ok) rejectReason = check.reason;
+  }
+  const deadline = effectiveDeadline(milestone, plan, ctx.extension).deadline;
+  const submission: Submission = {
+    clusterId: ref.clusterId,
+    planId: ref.planId,
+    milestoneId: ref.milestoneId,
+    unitId: ref.unitId,
+    uploadId: ref.uploadId,
+    objectKey: rejectReason ? quarantineKeyFor(event.objectKey) : event.objectKey,
+    fileName: intent.fileName,
+    contentType: intent.contentType,
+    size: inspected.size,
+    sha256: inspected.sha256,
+    receivedAt: event.receivedAt.toISOString(),
+    late: isLate(event.receivedAt, deadline),
+    outcome: rejectReason ? 'quarantined' : 'accepted',
+    ...(rejectReason ? { rejectReason } : {}),
+    receipt: 'pending',
+  };
+  if ((await deps.repos.uploads.recordSubmission(submission)) === 'exists') {
+    // A concurrent delivery of the same event won the race; it sends the receipt.
+    return { outcome: 'duplicate', submission };
+  }
+  await finish(deps, submission, { cluster, unit, plan, milestone });
+  deps.log.info('upload recorded', { outcome: submission.outcome, late: submission.late, size: submission.size });
+  return { outcome: rejectReason ? 'quarantined' : 'recorded', submission };
+}
+
+interface Context {
+  cluster: Cluster;
+  unit: Unit;
+  plan: Plan;
+  milestone: Milestone;
+}
+
+/** The steps after recording, each safe to repeat: quarantine move, receipt, cluster head's notice. */
+async function finish(deps: RecordDeps, submission: Submission, ctx: Context): Promise<void> {
+  if (submission.outcome === 'quarantined') {
+    await deps.files.move(quarantineSource(submission), submission.objectKey);
+  }
+  if (submission.receipt === 'sent') return;
+  const view = emailView(submission, ctx);
+  await deps.mailer.send({ to: ctx.unit.emails, ...renderUnitUploadEmail(view), ...(ctx.plan.contact?.email ? { replyTo: [ctx.plan.contact.email] } : {}) });
+  await deps.repos.uploads.markReceiptSent(submission);
+  if (submission.outcome !== 'accepted') return;
+  // The head's notice is a courtesy: a failure is logged, never retried into a second receipt for the unit.
+  try {
+    const heads = (await deps.repos.units.list(ctx.unit.clusterId)).filter((u) => u.role === 'cum-truong');
+    const to = [...new Set([...heads.flatMap((u) => u.emails), ...(ctx.plan.contact?.email ? [ctx.plan.contact.email] : [])])];
+    if (to.length > 0) await deps.mailer.send({ to, ...renderHeadUploadNotice(view) });
+  } catch (error) {
+    deps.log.warn('cluster head notice failed', { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function quarantineSource(submission: Submission): string {
+  return UPLOAD_PREFIX + submission.objectKey.slice(QUARANTINE_PREFIX.length);
+}
+
+function emailView(s: Submission, ctx: Context): UploadEmailView {
+  return {
+    clusterName: ctx.cluster.name,
+    unitName: ctx.unit.name,
+    milestoneTitle: ctx.milestone.title,
+    documentTitle: ctx.milestone.document?.title ?? ctx.milestone.title,
+    fileName: s.fileName,
+    sizeLabel: formatBytesVi(s.size),
+    sizeBytes: s.size,
+    sha256: s.sha256,
+    receivedAtLabel: formatInstantVi(new Date(s.receivedAt)),
+    late: s.late,
+    dueLabel: describeDue(ctx.milestone, ctx.plan),
+    outcome: s.outcome,
+    ...(s.rejectReason ? { rejectReason: s.rejectReason } : {}),
+    ...(ctx.plan.contact ? { contact: ctx.plan.contact } : {}),
+  };
+}
