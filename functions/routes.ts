@@ -1,8 +1,32 @@
 /**
- * Every HTTP route and the Lambda handler behind it. One list drives both the CDK app (one function per entry)
- * and the local gateway, so what runs locally is what deploys.
+ * Every HTTP route and event handler, with the Lambda handler behind it and what it may touch. One list drives both
+ * the CDK app (one function per entry, permissions from these fields) and the local stack, so what runs locally is
+ * what deploys.
  */
-export interface HttpRoute {
+
+/** What a function may do in the uploads bucket. */
+export type BucketAccess =
+  /** Sign presigned POST forms for uploads/ (the signature carries the function's s3:PutObject right). */
+  | 'upload'
+  /** Sign download links for uploads/ and quarantine/. */
+  | 'download'
+  /** Read uploads/, move rejected files to quarantine/ (copy + delete). */
+  | 'record';
+
+export interface FunctionAccess {
+  /** What the function needs from the table. */
+  readonly tableAccess: 'read' | 'readWrite';
+  /** @default - no bucket access (the bucket name may still be passed for building URLs) */
+  readonly bucketAccess?: BucketAccess;
+  /** Needs the uploads bucket's name and location, without any permission on it (to build upload URLs). @default false */
+  readonly bucketName?: boolean;
+  /** Reads the link-signing secret. @default false */
+  readonly linkSecret?: boolean;
+  /** Sends email through SES. @default false */
+  readonly sendsEmail?: boolean;
+}
+
+export interface HttpRoute extends FunctionAccess {
   /** Stable PascalCase id, used for the CDK construct and the function name. */
   readonly id: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -10,30 +34,71 @@ export interface HttpRoute {
   readonly path: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
-  /** What the function needs from the table. */
-  readonly tableAccess: 'read' | 'readWrite';
 }
 
 export const httpRoutes: readonly HttpRoute[] = [
+  { id: 'ListUnits', method: 'GET', path: '/api/clusters/{clusterId}/units', entry: 'functions/api/list-units.ts', tableAccess: 'read' },
+  { id: 'ListPlans', method: 'GET', path: '/api/clusters/{clusterId}/plans', entry: 'functions/api/list-plans.ts', tableAccess: 'read' },
+  { id: 'GetPlan', method: 'GET', path: '/api/clusters/{clusterId}/plans/{planId}', entry: 'functions/api/get-plan.ts', tableAccess: 'read' },
   {
-    id: 'ListUnits',
+    id: 'ListSubmissions',
     method: 'GET',
-    path: '/api/clusters/{clusterId}/units',
-    entry: 'functions/api/list-units.ts',
+    path: '/api/clusters/{clusterId}/plans/{planId}/submissions',
+    entry: 'functions/api/list-submissions.ts',
     tableAccess: 'read',
   },
   {
-    id: 'ListPlans',
+    id: 'DownloadSubmission',
     method: 'GET',
-    path: '/api/clusters/{clusterId}/plans',
-    entry: 'functions/api/list-plans.ts',
+    path: '/api/clusters/{clusterId}/plans/{planId}/units/{unitId}/submissions/{uploadId}/download',
+    entry: 'functions/api/download-submission.ts',
     tableAccess: 'read',
+    bucketAccess: 'download',
   },
   {
-    id: 'GetPlan',
+    id: 'MemberPage',
     method: 'GET',
-    path: '/api/clusters/{clusterId}/plans/{planId}',
-    entry: 'functions/api/get-plan.ts',
+    path: '/u/{token}',
+    entry: 'functions/member/get-page.ts',
     tableAccess: 'read',
+    bucketName: true,
+    linkSecret: true,
+  },
+  {
+    id: 'CreateUpload',
+    method: 'POST',
+    path: '/u/{token}/uploads',
+    entry: 'functions/member/create-upload.ts',
+    tableAccess: 'readWrite',
+    bucketAccess: 'upload',
+    linkSecret: true,
+  },
+  {
+    id: 'GetUploadState',
+    method: 'GET',
+    path: '/u/{token}/uploads/{uploadId}',
+    entry: 'functions/member/get-upload-state.ts',
+    tableAccess: 'read',
+    bucketName: true,
+    linkSecret: true,
+  },
+];
+
+/** Handlers of S3 object-created events in the uploads bucket. */
+export interface ObjectCreatedHandler extends FunctionAccess {
+  readonly id: string;
+  readonly entry: string;
+  /** Only keys under this prefix trigger the handler. */
+  readonly prefix: string;
+}
+
+export const objectCreatedHandlers: readonly ObjectCreatedHandler[] = [
+  {
+    id: 'RecordUpload',
+    entry: 'functions/uploads/record-upload.ts',
+    prefix: 'uploads/',
+    tableAccess: 'readWrite',
+    bucketAccess: 'record',
+    sendsEmail: true,
   },
 ];

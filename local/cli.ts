@@ -14,7 +14,14 @@ import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositori
 import { describeDue } from '../shared/domain/deadlines';
 import { DomainError } from '../shared/domain/errors';
 import { MILESTONE_KIND_LABELS, UNIT_ROLE_LABELS, type Plan } from '../shared/domain/model';
-import { ictDateOf, parseInstantIct, schoolYearOf } from '../shared/domain/time';
+import { LocalDateSchema, formatDateVi, formatInstantVi, ictDateOf, parseInstantIct, schoolYearOf } from '../shared/domain/time';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createS3Client, S3FileStore } from '../shared/adapters/s3/file-store';
+import { fileLinkKeys, secretsManagerLinkKeys } from '../shared/adapters/secrets/link-keys';
+import type { FileStore } from '../shared/ports/files';
+import type { LinkKeyStore } from '../shared/ports/link-keys';
+import { downloadSubmission, grantExtension, listSubmissions } from '../shared/use-cases/admin-submissions';
+import { issueLink, revokeLinks } from '../shared/use-cases/links';
 import { offsetClock, systemClock, type Clock } from '../shared/ports/clock';
 import type { Repositories } from '../shared/ports/repositories';
 import { getPlan, listClusters, listPlans, listUnits } from '../shared/use-cases/read-cluster';
@@ -29,12 +36,21 @@ Verbs:
   units <clusterId>                        a cluster's units, roles and emails
   plans <clusterId>                        a cluster's plans (one per school year)
   milestones <clusterId> [--plan <planId>] a plan's milestones (default: the current school year's plan)
+  link <clusterId> <unitId> [--plan <planId>] [--milestone <milestoneId>]
+                                           a unit's signed link (valid for the school year plus a grace period)
+  revoke-link <clusterId> <unitId>         revoke every link of a unit (then issue a new one with "link")
+  extend <clusterId> <unitId> <milestoneId> <dd/mm/yyyy> [--plan <planId>] [--reason <text>]
+                                           let one unit send one milestone's document until the end of that day
+  submissions <clusterId> [--plan <planId>] every document version received
+  download <clusterId> <unitId> <uploadId> [--plan <planId>]
+                                           a 5-minute download link for one stored version
 
 Options:
   --json     print JSON instead of a table
   --help     this text
 
-Target: the local stack (npm start) by default; CTD_TARGET=aws TABLE_NAME=<table> for AWS.
+Target: the local stack (npm start) by default. For AWS: CTD_TARGET=aws TABLE_NAME=<table> and, for links,
+LINK_SECRET_ARN=<secret arn> PUBLIC_BASE_URL=<https://...>; for downloads BUCKET_NAME=<bucket>.
 Time: NOW=<ISO 8601> to act at a simulated instant (default: the local stack's clock).`;
 
 export class UsageError extends Error {
@@ -44,6 +60,10 @@ export class UsageError extends Error {
 interface Target {
   repos: Repositories;
   clock: Clock;
+  /** Lazily: only verbs that sign links need the secret. */
+  linkKeys(): LinkKeyStore;
+  files(): FileStore;
+  baseUrl(): string;
   close(): void;
 }
 
@@ -53,32 +73,75 @@ function readStackInfo(env: NodeJS.ProcessEnv): StackInfo {
   return JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
 }
 
+function need(env: NodeJS.ProcessEnv, name: string, why: string): string {
+  const value = env[name];
+  if (!value) throw new UsageError(`CTD_TARGET=aws needs ${name} (${why}).`);
+  return value;
+}
+
 function connect(env: NodeJS.ProcessEnv): Target {
   let clock: Clock = systemClock;
   let client: DynamoDBClient;
   let tableName: string;
+  let linkKeys: () => LinkKeyStore;
+  let files: () => FileStore;
+  let baseUrl: () => string;
   if (env.CTD_TARGET === 'aws') {
-    if (!env.TABLE_NAME) throw new UsageError('CTD_TARGET=aws needs TABLE_NAME (the table name from the stateful stack outputs).');
+    tableName = need(env, 'TABLE_NAME', 'the table name from the stateful stack outputs');
     client = new DynamoDBClient({});
-    tableName = env.TABLE_NAME;
+    linkKeys = () => secretsManagerLinkKeys(new SecretsManagerClient({}), need(env, 'LINK_SECRET_ARN', 'the link secret from the stack outputs'));
+    files = () => {
+      const bucket = need(env, 'BUCKET_NAME', 'the uploads bucket from the stateful stack outputs');
+      return new S3FileStore(createS3Client({}), { bucket });
+    };
+    baseUrl = () => need(env, 'PUBLIC_BASE_URL', 'the public address of the app, e.g. the ApiUrl output');
   } else {
     const info = readStackInfo(env);
     client = new DynamoDBClient({ endpoint: info.dynamodbEndpoint, region: info.region, credentials: LOCAL_CREDENTIALS });
     tableName = info.tableName;
     if (info.clock) clock = offsetClock(info.clock.start, info.clock.startedAt);
+    linkKeys = () => fileLinkKeys(info.linkSecretFile);
+    files = () =>
+      new S3FileStore(createS3Client({ endpoint: info.s3Endpoint, region: info.region, credentials: LOCAL_CREDENTIALS }), {
+        bucket: info.bucketName,
+        endpoint: info.s3Endpoint,
+      });
+    baseUrl = () => info.apiUrl;
   }
   if (env.NOW) {
     const now = parseInstantIct(env.NOW);
     if (!now) throw new UsageError(`NOW="${env.NOW}" is not an ISO 8601 time, e.g. 2021-12-09T08:00:00+07:00`);
     clock = offsetClock(now);
   }
-  return { repos: createDynamoRepositories(toDocumentClient(client), tableName, clock), clock, close: () => client.destroy() };
+  return {
+    repos: createDynamoRepositories(toDocumentClient(client), tableName, clock),
+    clock,
+    linkKeys,
+    files,
+    baseUrl,
+    close: () => client.destroy(),
+  };
 }
 
 /** The plan for the school year containing "now", else the most recent one. */
 function currentPlan(plans: Plan[], clock: Clock): Plan | undefined {
   const year = schoolYearOf(ictDateOf(clock.now())).startYear;
   return plans.find((p) => p.schoolYear.startYear === year) ?? plans[0];
+}
+
+async function planIdFor(target: Target, clusterId: string, given: string | undefined): Promise<string> {
+  if (given) return given;
+  const plan = currentPlan((await listPlans(target.repos, clusterId)).plans, target.clock);
+  if (!plan) throw new UsageError(`Cluster "${clusterId}" has no plan yet.`);
+  return plan.planId;
+}
+
+/** "15/12/2021" -> "2021-12-15". */
+function parseDateVi(text: string): string {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
+  const iso = m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : '';
+  if (!LocalDateSchema.safeParse(iso).success) throw new UsageError(`"${text}" is not a date dd/mm/yyyy, e.g. 15/12/2021`);
+  return iso;
 }
 
 function requireArg(value: string | undefined, name: string): string {
@@ -91,11 +154,17 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, plan: { type: 'string' }, help: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      plan: { type: 'string' },
+      milestone: { type: 'string' },
+      reason: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
   });
   const [verb, ...args] = positionals;
   if (values.help || !verb) return USAGE;
-  const known = ['clusters', 'units', 'plans', 'milestones'];
+  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download'];
   if (!known.includes(verb)) throw new UsageError(`Unknown verb "${verb}".\n\n${USAGE}`);
 
   const target = connect(env);
@@ -133,14 +202,60 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           ]),
         );
       }
+      case 'link': {
+        const link = await issueLink(
+          { repos: target.repos, linkKeys: target.linkKeys(), clock: target.clock },
+          { clusterId: requireArg(args[0], 'clusterId'), unitId: requireArg(args[1], 'unitId'), planId: values.plan, milestoneId: values.milestone },
+          target.baseUrl(),
+        );
+        const summary = { url: link.url, unitId: link.unit.unitId, unitName: link.unit.name, planId: link.plan.planId, milestoneId: link.milestoneId, expiresAt: link.expiresAt.toISOString() };
+        return out(summary, () => `${link.unit.name} — ${link.plan.title}\nHết hạn: ${formatInstantVi(link.expiresAt)}\n\n${link.url}`);
+      }
+      case 'revoke-link': {
+        const result = await revokeLinks({ repos: target.repos }, requireArg(args[0], 'clusterId'), requireArg(args[1], 'unitId'));
+        return out(result, () => `Mọi đường link cũ của đơn vị đã bị thu hồi (phiên bản ${result.linkVersion}). Cấp link mới: npm run cli -- link ${args[0]} ${args[1]}`);
+      }
+      case 'extend': {
+        const clusterId = requireArg(args[0], 'clusterId');
+        const until = parseDateVi(requireArg(args[3], 'dd/mm/yyyy'));
+        const extension = await grantExtension(
+          { repos: target.repos, clock: target.clock },
+          {
+            clusterId,
+            planId: await planIdFor(target, clusterId, values.plan),
+            unitId: requireArg(args[1], 'unitId'),
+            milestoneId: requireArg(args[2], 'milestoneId'),
+            until,
+            ...(values.reason ? { reason: values.reason } : {}),
+          },
+        );
+        return out(extension, () => `Đã gia hạn cho ${extension.unitId}, mốc ${extension.milestoneId}: nhận đến hết ngày ${formatDateVi(extension.until)}.`);
+      }
+      case 'submissions': {
+        const clusterId = requireArg(args[0], 'clusterId');
+        const submissions = await listSubmissions(target.repos, clusterId, await planIdFor(target, clusterId, values.plan));
+        return out(submissions, () =>
+          formatTable(submissions, [
+            ['Nhận lúc', (x) => formatInstantVi(new Date(x.receivedAt))],
+            ['Đơn vị', (x) => x.unitId],
+            ['Mốc', (x) => x.milestoneId],
+            ['Tệp', (x) => x.fileName],
+            ['Tình trạng', (x) => (x.outcome === 'quarantined' ? 'đã cách ly' : x.late ? 'nộp muộn' : 'đúng hạn')],
+            ['Mã tải lên', (x) => x.uploadId],
+          ]),
+        );
+      }
+      case 'download': {
+        const clusterId = requireArg(args[0], 'clusterId');
+        const link = await downloadSubmission(
+          { repos: target.repos, files: target.files(), clock: target.clock },
+          { clusterId, planId: await planIdFor(target, clusterId, values.plan), unitId: requireArg(args[1], 'unitId'), uploadId: requireArg(args[2], 'uploadId') },
+        );
+        return out(link, () => `${link.fileName}\n${link.url}`);
+      }
       default: {
         const clusterId = requireArg(args[0], 'clusterId');
-        let planId = values.plan;
-        if (!planId) {
-          const plan = currentPlan((await listPlans(target.repos, clusterId)).plans, target.clock);
-          if (!plan) throw new UsageError(`Cluster "${clusterId}" has no plan yet.`);
-          planId = plan.planId;
-        }
+        const planId = await planIdFor(target, clusterId, values.plan);
         const view = await getPlan(target.repos, clusterId, planId);
         return out(view, () =>
           `${view.plan.title}\n\n` +

@@ -3,12 +3,13 @@
  * in front of the same Lambda handlers that deploy to AWS.
  */
 import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toDocumentClient } from '../shared/runtime/aws-clients';
-import { httpRoutes } from '../functions/routes';
+import { httpRoutes, objectCreatedHandlers, type ObjectCreatedHandler } from '../functions/routes';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
 import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
 import { sha256Hex } from '../shared/http/admin-auth';
@@ -37,6 +38,10 @@ export interface StackInfo {
   bucketName: string;
   /** Where the local admin API key is kept (0600). */
   adminApiKeyFile: string;
+  /** Where the local link-signing secret is kept (0600). */
+  linkSecretFile: string;
+  /** The sender of local emails. */
+  mailFrom: string;
   /** Set when the stack runs on a simulated clock (NOW=...). */
   clock?: { start: string; startedAt: number };
   pid: number;
@@ -57,15 +62,59 @@ export interface LocalStack {
   info: StackInfo;
   seed: SeedReport;
   adminApiKey: string;
+  /** Resolves when every object-created event delivered so far has been handled. */
+  drainEvents(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The local admin key: kept in the data folder so it survives restarts, random per test run otherwise. */
-function adminKey(dataDir: string | undefined): { key: string; file: string } {
-  if (!dataDir) return { key: randomBytes(24).toString('base64url'), file: '' };
-  const file = join(dataDir, 'admin-api-key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
-  return { key: readFileSync(file, 'utf8').trim(), file };
+export const LOCAL_MAIL_FROM = 'Cụm Thi đua (máy cục bộ) <no-reply@cum-thi-dua.local>';
+
+/** A random secret kept in `dir` (0600) so it survives restarts; links and keys stay valid across `npm start`s. */
+function localSecret(dir: string, name: string, bytes: number): { value: string; file: string } {
+  const file = join(dir, name);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(bytes).toString('base64url'), { mode: 0o600 });
+  return { value: readFileSync(file, 'utf8').trim(), file };
+}
+
+/**
+ * Delivers s3rver's object-created events to the same handlers that S3 notifications invoke in AWS, like Lambda's
+ * asynchronous invocation: in the background, retried twice on error. The event time is restamped with the stack's
+ * clock, which may be simulated (NOW=...).
+ */
+function deliverObjectEvents(
+  emulators: Awaited<ReturnType<typeof startEmulators>>,
+  clock: Clock,
+  log: (line: string) => void,
+): { drain(): Promise<void> } {
+  const inFlight = new Set<Promise<void>>();
+  const load = (h: ObjectCreatedHandler) =>
+    import(pathToFileURL(join(REPO_ROOT, h.entry)).href) as Promise<{ handler: (event: unknown) => Promise<void> }>;
+  // s3rver is an EventEmitter at run time; its published typings leave that out.
+  (emulators.s3 as unknown as EventEmitter).on('event', (event: { Records: Array<{ eventName: string; eventTime: string; s3: { object: { key: string } } }> }) => {
+    for (const record of event.Records) {
+      if (!record.eventName.startsWith('ObjectCreated:')) continue;
+      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+      for (const target of objectCreatedHandlers.filter((h) => key.startsWith(h.prefix))) {
+        const run = (async () => {
+          const { handler } = await load(target);
+          const restamped = { Records: [{ ...record, eventTime: clock.now().toISOString() }] };
+          for (let attempt = 1; attempt <= 3; attempt++) {
+            try {
+              await handler(restamped);
+              log(`${target.id} ok`);
+              return;
+            } catch (error) {
+              log(`${target.id} failed (attempt ${attempt}/3): ${error instanceof Error ? error.message : String(error)}`);
+              await new Promise((r) => setTimeout(r, 200 * attempt));
+            }
+          }
+        })();
+        inFlight.add(run);
+        void run.finally(() => inFlight.delete(run));
+      }
+    }
+  });
+  return { drain: async () => void (await Promise.allSettled([...inFlight])) };
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -100,14 +149,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   try {
     // The handlers run in this process and read their configuration from the environment at cold start, as in AWS.
-    const { key, file } = adminKey(dataDir);
+    const secretsDir = dataDir ?? s3Path;
+    const admin = localSecret(secretsDir, 'admin-api-key', 24);
+    const linkSecret = localSecret(secretsDir, 'link-secret', 48);
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       TABLE_NAME: LOCAL_TABLE_NAME,
       DYNAMODB_ENDPOINT: emulators.endpoints.dynamodb,
-      ADMIN_API_KEY_SHA256: sha256Hex(key),
+      ADMIN_API_KEY_SHA256: sha256Hex(admin.value),
+      BUCKET_NAME: LOCAL_BUCKET_NAME,
+      S3_ENDPOINT: emulators.endpoints.s3,
+      LINK_SECRET_FILE: linkSecret.file,
+      MAIL_FROM: LOCAL_MAIL_FROM,
+      SES_ENDPOINT: emulators.endpoints.ses,
       LOCAL_OPEN_READS: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ...(options.simulatedStart
@@ -125,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const seed = await seedReferenceData(repos, options.clock);
     client.destroy();
 
+    const events = deliverObjectEvents(emulators, options.clock, log);
     const gateway = await startGateway({ routes: httpRoutes, port: ports.api ?? 0, log, root: REPO_ROOT });
     const info: StackInfo = {
       apiUrl: gateway.url,
@@ -136,16 +193,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: LOCAL_REGION,
       tableName: LOCAL_TABLE_NAME,
       bucketName: LOCAL_BUCKET_NAME,
-      adminApiKeyFile: file,
+      adminApiKeyFile: admin.file,
+      linkSecretFile: linkSecret.file,
+      mailFrom: LOCAL_MAIL_FROM,
       ...(options.simulatedStart ? { clock: options.simulatedStart } : {}),
       pid: process.pid,
     };
     return {
       info,
       seed,
-      adminApiKey: key,
+      adminApiKey: admin.value,
+      drainEvents: () => events.drain(),
       close: async () => {
         await gateway.close();
+        await events.drain();
         await emulators.close();
       },
     };

@@ -51,3 +51,33 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   const { CLOCK_START, CLOCK_STARTED_AT } = parseEnv(ClockEnvSchema, env);
   return CLOCK_START ? offsetClock(CLOCK_START, CLOCK_STARTED_AT ?? Date.now()) : systemClock;
 }
+
+export const FilesEnvSchema = z.object({
+  BUCKET_NAME: z.string().min(1),
+  /** Local only: s3rver. */
+  S3_ENDPOINT: optionalUrl,
+  /** Largest file a unit may send, in bytes. */
+  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+});
+export type FilesEnv = z.infer<typeof FilesEnvSchema>;
+
+export const LinkSecretEnvSchema = z
+  .object({
+    /** AWS: the Secrets Manager secret holding the link-signing key(s). */
+    LINK_SECRET_ARN: z.string().startsWith('arn:').optional(),
+    /** Local only: a file under .local/ holding the key. */
+    LINK_SECRET_FILE: z.string().min(1).optional(),
+  })
+  .refine((env) => !!env.LINK_SECRET_ARN !== !!env.LINK_SECRET_FILE, {
+    message: 'exactly one of LINK_SECRET_ARN and LINK_SECRET_FILE must be set',
+  });
+export type LinkSecretEnv = z.infer<typeof LinkSecretEnvSchema>;
+
+export const MailEnvSchema = z.object({
+  /** The verified sender, e.g. "Cụm Thi đua <no-reply@example.org>". */
+  MAIL_FROM: z.string().min(3),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Local only: aws-ses-v2-local. */
+  SES_ENDPOINT: optionalUrl,
+});
+export type MailEnv = z.infer<typeof MailEnvSchema>;

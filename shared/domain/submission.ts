@@ -28,10 +28,18 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 /** How long a presigned upload form stays valid. */
 export const UPLOAD_FORM_TTL_SECONDS = 10 * 60;
 
-/** A file name as the unit's computer named it: NFC, no path, no control characters; only ever displayed. */
-export const FileNameSchema = z
-  .string()
-  .transform((s) => s.normalize('NFC').replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f\u007f]/g, '').trim())
+/**
+ * A file name as the unit's computer named it, made safe to show: NFC, the part after the last / or \ (a path
+ * never survives, whatever line separators it holds), no control characters.
+ */
+export function cleanFileName(name: string): string {
+  const nfc = name.normalize('NFC');
+  const base = nfc.slice(Math.max(nfc.lastIndexOf('/'), nfc.lastIndexOf('\\')) + 1);
+  return [...base].filter((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f).join('').trim();
+}
+
+/** A file name as sent by the browser; only ever displayed, never part of a key. */
+export const FileNameSchema = z.string().transform(cleanFileName)
   .pipe(z.string().min(1, 'Tên tệp không được để trống').max(255, 'Tên tệp quá dài (tối đa 255 ký tự)'));
 
 export const UploadIdSchema = z.uuid({ message: 'Mã tải lên không hợp lệ' });

@@ -3,8 +3,8 @@
  *
  * Written here rather than taken from the `content-disposition` package (jshttp): that package leaves `filename*`
  * out whenever the fallback equals the name, puts ISO-8859-1 (non-ASCII) bytes in `filename="…"` when no fallback is
- * given, and throws (`encodeURIComponent`) on a lone surrogate. Here the value is always pure ASCII and always carries
- * both parameters:
+ * given, and throws (`encodeURIComponent`) on a lone surrogate; its 3.x line also needs Node 22. Here the value is
+ * always pure ASCII and always carries both parameters:
  *
  *     attachment; filename="<ASCII fallback>"; filename*=UTF-8''<RFC 5987 percent-encoding of the NFC name>
  *
@@ -17,19 +17,17 @@ const DEFAULT_NAME = 'tai-lieu';
 /** RFC 5987 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~". */
 const ATTR_CHAR = /^[A-Za-z0-9!#$&+\-.^_`|~]$/;
 
-/** A lone UTF-16 surrogate (not part of a pair): not encodable as UTF-8, replaced by U+FFFD as `toWellFormed` does. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
- * The name as it is offered for download: well-formed UTF-16, NFC, control characters (C0 and DEL, so CR and LF)
- * removed, and only the part after the last `/` or `\`. {@link DEFAULT_NAME} if nothing is left.
+ * The name as it is offered for download: NFC, control characters (C0 and DEL, so CR and LF) removed, and only the
+ * part after the last `/` or `\`. {@link DEFAULT_NAME} if nothing is left.
  */
-export function downloadFileName(fileName: string): string {
-  const name = fileName
-    .replace(LONE_SURROGATE, '\uFFFD')
+function downloadFileName(fileName: string): string {
+  const clean = fileName
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .replace(/^.*[\\/]/, '');
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\u0000-\u001f\u007f]/g, '');
+  // Not /^.*[\\/]/: `.` stops at U+2028/U+2029, which would leave the path in.
+  const name = clean.slice(Math.max(clean.lastIndexOf('/'), clean.lastIndexOf('\\')) + 1);
   return name === '' ? DEFAULT_NAME : name;
 }
 
@@ -44,14 +42,17 @@ function asciiFallback(name: string): string {
     .replace(/\p{M}/gu, '')
     .replace(/đ/g, 'd')
     .replace(/Đ/g, 'D')
-    .replace(/[^\x20-\x7e]|["\\/%]/gu, '_')
+    .replace(/[^\x20-\x7e]|["\\/%]/gu, '_') // `/` and `\` are already gone with the path: belt and braces
     .trim();
   return ascii === '' ? DEFAULT_NAME : ascii;
 }
 
 const utf8 = new TextEncoder();
 
-/** RFC 5987 value-chars: every UTF-8 byte that is not an attr-char as `%XX` (upper-case hex). */
+/**
+ * RFC 5987 value-chars: every UTF-8 byte that is not an attr-char as `%XX` (upper-case hex). A lone surrogate
+ * (ill-formed UTF-16) comes out as U+FFFD (`%EF%BF%BD`), as `TextEncoder` does; `encodeURIComponent` would throw.
+ */
 function percentEncode(name: string): string {
   let out = '';
   for (const char of name) {

@@ -161,9 +161,7 @@ function milestoneCard(m: MemberMilestoneView, view: MemberPageView): SafeHtml {
     <dl class="facts">
       <div><dt>Tài liệu cần nộp</dt><dd>${m.documentTitle}</dd></div>
       <div><dt>Gửi đến</dt><dd>${m.recipientsLabel}</dd></div>
-      <div><dt>Hạn nộp</dt><dd>${m.dueLabel}</dd></div>
-      ${m.extensionLabel && html`<div><dt>Gia hạn</dt><dd class="facts__ext">${m.extensionLabel}</dd></div>`}
-      ${m.cutoffLabel && html`<div><dt>Khóa nhận</dt><dd>${m.cutoffLabel}</dd></div>`}
+      <div><dt>Hạn nộp</dt><dd>${m.dueLabel}${m.extensionLabel && html`<span class="facts__note facts__ext" data-testid="extension-${id}">${m.extensionLabel}</span>`}${m.cutoffLabel && html`<span class="facts__note" data-testid="cutoff-${id}">${m.cutoffLabel}</span>`}</dd></div>
     </dl>
     <h3 class="card__sub">Tệp đã gửi</h3>
     ${files.length === 0 ? html`<p class="empty">Chưa gửi tệp nào.</p>` : html`<ol class="files">${files.map(fileRow)}</ol>`}
@@ -205,7 +203,8 @@ function footer(view: MemberPageView): SafeHtml {
   <div class="wrap">
     ${c &&
     html`<h2 class="foot__title">Cần hỗ trợ? Liên hệ</h2>
-    <p class="foot__name">${c.name}${c.position && html`, ${c.position}`}</p>
+    <p class="foot__name">${c.name}</p>
+    ${c.position && html`<p>${c.position}</p>`}
     ${c.email && html`<p>Email: <a href="mailto:${c.email}">${c.email}</a></p>`}
     ${c.phone && (tel ? html`<p>Điện thoại: <a href="tel:${tel}">${c.phone}</a></p>` : html`<p>Điện thoại: ${c.phone}</p>`)}
     ${c.address && html`<p>Địa chỉ: ${c.address}</p>`}`}
@@ -270,7 +269,8 @@ ${Object.entries(STATUS_COLOURS)
 .facts div{display:grid;gap:0}
 .facts dt{font-size:.8125rem;font-weight:600;color:#4b5563}
 .facts dd{margin:0}
-.facts__ext{font-weight:600;color:#14532d}
+.facts__note{display:block;font-size:.9375rem;color:#374151}
+.facts__ext{font-weight:700;color:#14532d}
 .files{list-style:none;margin:0;padding:0;display:grid;gap:.5rem}
 .file{border:1px solid #e5e7eb;border-radius:.5rem;padding:.6rem .75rem;background:#f9fafb}
 .file p{margin:0 0 .2rem}
@@ -283,7 +283,7 @@ ${Object.entries(STATUS_COLOURS)
 .alert{border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0 .5rem;font-weight:600}
 .alert--late{background:#ffedd5;color:#7c2d12;border:1px solid #fdba74}
 .alert--warn{background:#fef3c7;color:#78350f;border:1px solid #fcd34d}
-.alert--closed{background:#f3f4f6;color:#1f2937;border:1px solid #9ca3af}
+.alert--closed{background:#f3f4f6;color:#1f2937;border:1px solid #9ca3af;font-weight:400}
 .upload{margin-top:1rem;padding-top:1rem;border-top:1px dashed #d1d5db}
 .upload__label{display:block;font-weight:700;margin-bottom:.5rem}
 .upload__input{display:block;width:100%;min-height:3rem;padding:.5rem;border:2px dashed #9ca3af;border-radius:.5rem;background:#f9fafb;font:inherit;font-size:.9375rem}
@@ -291,22 +291,24 @@ ${Object.entries(STATUS_COLOURS)
 .upload .hint{margin:.4rem 0 .75rem}
 .upload__button{display:block;width:100%;min-height:3rem;padding:.75rem 1rem;border:0;border-radius:.5rem;background:#0c4a6e;color:#fff;font:inherit;font-size:1.0625rem;font-weight:700;cursor:pointer}
 .upload__button:hover{background:#075985}
-.upload__button:disabled{background:#9ca3af;cursor:progress}
+.upload__button:disabled{background:#6b7280;cursor:progress}
 .upload__progress{display:flex;align-items:center;gap:.75rem;margin-top:.75rem}
 .upload__progress[hidden]{display:none}
 .upload__progress progress{flex:1;height:1rem}
 .upload__percent{min-width:3.5rem;text-align:right;font-variant-numeric:tabular-nums;font-weight:600}
 .upload__status{margin:.6rem 0 0;min-height:1.5rem;font-weight:600}
+.upload__status:empty{min-height:0;margin:0}
 .upload__status[data-state="error"]{color:#b91c1c}
 .upload__status[data-state="ok"]{color:#15803d}
 .foot{border-top:1px solid #d1d5db;background:#fff;padding:1rem 0 2rem;font-size:.9375rem}
 .foot p{margin:0 0 .25rem}
 .foot__title{font-size:1rem;margin:0 0 .5rem}
-.foot__name{font-weight:600}
+.foot__name{font-weight:700;margin:0}
+.foot a{display:inline-block;padding:.3rem 0}
 .foot__time{color:#4b5563;margin-top:.75rem}
 @media (min-width:40rem){
 .top__unit{font-size:1.625rem}
-.facts div{grid-template-columns:10rem 1fr;gap:1rem}
+.facts div{grid-template-columns:10rem 1fr;gap:1rem;align-items:baseline}
 .upload__button{display:inline-block;width:auto;min-width:12rem}
 }
 `;

@@ -15,8 +15,11 @@ export interface S3Settings {
   region?: string;
 }
 
-export function createS3Client(settings: Pick<S3Settings, 'endpoint' | 'region'>): S3Client {
+export function createS3Client(
+  settings: Pick<S3Settings, 'endpoint' | 'region'> & { credentials?: { accessKeyId: string; secretAccessKey: string } },
+): S3Client {
   return new S3Client({
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
     ...(settings.region ? { region: settings.region } : {}),
     // Without these, streamed uploads get aws-chunked framing and presigned URLs carry an empty-body checksum.
