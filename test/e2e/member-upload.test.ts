@@ -1,0 +1,284 @@
+/**
+ * A member unit's link in a real browser (Debian's Chromium through playwright-core), against the whole local stack
+ * of the test harness: the page, the presigned upload straight to s3rver, the recorder run by the object-created
+ * event, the page's poll and reload, the receipt in the SES emulator, and the pages of revoked and forged links.
+ *
+ * Each test uses its own sample unit (B, C, D) so that files and mail of one test never show up in another; the
+ * harness clock is fixed at 25/11/2021 09:00 (ICT), before the 6-month report's deadline (10/12/2021).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../local/emulators';
+import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
+import { fileLinkKeys } from '../../shared/adapters/secrets/link-keys';
+import { checkDeclaredType } from '../../shared/domain/file-check';
+import { fixedClock } from '../../shared/ports/clock';
+import { toDocumentClient } from '../../shared/runtime/aws-clients';
+import { issueLink, revokeLinks, type LinkDeps } from '../../shared/use-cases/links';
+import { launchBrowser, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
+
+const stack = inject('stack');
+const CLUSTER = 'thanh-hoa-cum-5';
+const PLAN = '2021-2022';
+const MILESTONE = 'bao-cao-so-ket-6-thang';
+/** Same instant as the harness clock (test/support/global-setup.ts), so links are issued "now" for the stack too. */
+const NOW = '2021-11-25T09:00:00+07:00';
+const RECEIVED_AT_LABEL = '09:00 25/11/2021';
+/** From the page's reload after an accepted file (client script: poll every second, reload 1.5 s / 4 s later). */
+const RELOAD_TIMEOUT_MS = 20_000;
+
+const unitName = (letter: string) => `Công đoàn Trường mẫu ${letter.toUpperCase()} (đơn vị mẫu)`;
+const unitEmail = (unitId: string) => `${unitId}@example.com`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Links, signed with the stack's own secret, as `npm run cli -- link` does for the local target.
+
+const dynamo = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+const linkDeps: LinkDeps = {
+  repos: createDynamoRepositories(toDocumentClient(dynamo), stack.tableName, fixedClock(NOW)),
+  linkKeys: fileLinkKeys(stack.linkSecretFile),
+  clock: fixedClock(NOW),
+};
+
+async function linkFor(unitId: string): Promise<{ url: string; token: string }> {
+  const link = await issueLink(linkDeps, { clusterId: CLUSTER, unitId, planId: PLAN }, stack.apiUrl);
+  expect(link.url).toBe(`${stack.apiUrl}/u/${link.token}`);
+  return link;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files
+
+/** A minimal but well-formed PDF (one empty A4 page), with a correct cross-reference table. */
+function minimalPdf(note: string): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
+    `<< /Title (${note}) >>`,
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(Buffer.byteLength(body, 'latin1'));
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body, 'latin1');
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  body += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 4 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+// ---------------------------------------------------------------------------------------------------------------
+// The SES emulator's mailbox
+
+interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+async function mailTo(address: string): Promise<StoredEmail[]> {
+  const response = await fetch(`${stack.sesEndpoint}/store`);
+  expect(response.status).toBe(200);
+  const { emails } = (await response.json()) as { emails: StoredEmail[] };
+  return emails.filter((e) => [...e.destination.to, ...e.destination.cc, ...e.destination.bcc].includes(address));
+}
+
+/** The recorder sends mail right after recording, so it may still be on its way when the page has reloaded. */
+async function waitForMail(address: string, matches: (e: StoredEmail) => boolean, timeoutMs = 10_000): Promise<StoredEmail[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await mailTo(address)).filter(matches);
+    if (found.length > 0 || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The page
+
+const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+function expectNoProblems(t: TestContext, allowedConsole: RegExp[] = []): void {
+  expect(t.problems.pageErrors).toEqual([]);
+  expect(t.problems.cspViolations).toEqual([]);
+  expect(t.problems.consoleErrors.filter((line) => !allowedConsole.some((re) => re.test(line)))).toEqual([]);
+}
+
+let browser: Browser;
+let current: TestContext | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  dynamo.destroy();
+});
+
+/** Opens a URL in a fresh context (closing the previous one). */
+async function open(url: string): Promise<{ t: TestContext; page: Page; status: number | undefined }> {
+  await current?.close();
+  current = await newTestContext(browser);
+  const response = await current.page.goto(url, { waitUntil: 'load' });
+  return { t: current, page: current.page, status: response?.status() };
+}
+
+describe('member link in Chromium', () => {
+  it('uploads a PDF with a Vietnamese name: on time after reload, file listed, receipt emailed with its SHA-256', async () => {
+    const unitId = 'don-vi-mau-b';
+    const { url } = await linkFor(unitId);
+    const { t, page, status } = await open(url);
+
+    expect(status).toBe(200);
+    expect(await text(page, 'h1')).toBe(unitName('b'));
+    expect(await byTestId(page, `milestone-${MILESTONE}`).count()).toBe(1);
+    expect(await text(page, `[data-testid="milestone-${MILESTONE}"] h2`)).toBe('Báo cáo sơ kết 06 tháng đầu năm học 2021 - 2022');
+    expect(await text(page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Chưa đến hạn');
+    expect(await byTestId(page, `milestone-${MILESTONE}`).locator('[data-testid="file-row"]').count()).toBe(0);
+    await saveScreenshot(page, 'member-upload-1-before');
+
+    const fileName = 'Báo cáo sơ kết 6 tháng - Đơn vị mẫu B.pdf';
+    expect(fileName).toBe(fileName.normalize('NFC'));
+    const bytes = minimalPdf('Bao cao so ket 6 thang - don vi mau B');
+    await byTestId(page, `file-${MILESTONE}`).setInputFiles({ name: fileName, mimeType: 'application/pdf', buffer: bytes });
+    await byTestId(page, `submit-${MILESTONE}`).click();
+
+    // Only the reloaded page says "on time"; before that the badge still says "Chưa đến hạn".
+    await byTestId(page, `status-${MILESTONE}`).filter({ hasText: 'Đã nộp đúng hạn' }).waitFor({ timeout: RELOAD_TIMEOUT_MS });
+    expect(await text(page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Đã nộp đúng hạn');
+    expect(await text(page, `[data-testid="upload-status-${MILESTONE}"]`)).toBe('');
+
+    const rows = byTestId(page, `milestone-${MILESTONE}`).locator('[data-testid="file-row"]');
+    expect(await rows.count()).toBe(1);
+    const shownName = (await rows.locator('.file__name').textContent()) ?? '';
+    expect(shownName).toBe(`Lần 1 ${fileName}`);
+    expect(shownName.normalize('NFC')).toBe(shownName);
+    expect(await rows.locator('.file__meta').textContent()).toBe(`${bytes.length} B · nhận lúc ${RECEIVED_AT_LABEL}`);
+    expect(await rows.locator('.file--quarantined, .file__quarantine').count()).toBe(0);
+    expect(await rows.locator('.file__hash code').getAttribute('title')).toBe(sha256(bytes));
+    await saveScreenshot(page, 'member-upload-2-on-time');
+
+    const receipts = await waitForMail(unitEmail(unitId), (e) => e.subject.includes('Biên nhận'));
+    expect(receipts).toHaveLength(1);
+    const receipt = receipts[0]!;
+    expect(receipt.destination.to).toEqual([unitEmail(unitId)]);
+    expect(receipt.subject).toBe(`[Cụm Thi đua số 5] Biên nhận: Báo cáo sơ kết 06 tháng đầu năm học – ${unitName('b')}`);
+    for (const body of [receipt.body.text ?? '', receipt.body.html ?? '']) {
+      expect(body).toContain(fileName);
+      expect(body).toContain(sha256(bytes));
+      expect(body).toContain(`${bytes.length} B (${bytes.length} byte)`);
+      expect(body).toContain(`${RECEIVED_AT_LABEL} (giờ Việt Nam)`);
+    }
+    expect(receipt.body.text).toContain('- Tình trạng: Đúng hạn');
+
+    expectNoProblems(t);
+  });
+
+  it('a PNG declared as PDF is quarantined with a Vietnamese reason and the milestone stays unsubmitted', async () => {
+    const unitId = 'don-vi-mau-c';
+    const { url } = await linkFor(unitId);
+    const { t, page, status } = await open(url);
+    expect(status).toBe(200);
+    expect(await text(page, 'h1')).toBe(unitName('c'));
+    expect(await text(page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Chưa đến hạn');
+
+    const png = readFileSync(join(import.meta.dirname, '../fixtures/files/sample.png'));
+    const expected = await checkDeclaredType('application/pdf', png, png.length);
+    expect(expected.ok).toBe(false);
+    const reason = expected.ok ? '' : expected.reason;
+    expect(reason).toMatch(/^Nội dung tệp không phải PDF .*PNG/);
+
+    // As a Mac names files (NFD): the page must show the name in NFC, as the unit typed it.
+    const fileName = 'Ảnh chụp báo cáo - Đơn vị mẫu C.pdf';
+    const decomposed = fileName.normalize('NFD');
+    expect(decomposed).not.toBe(fileName);
+    await byTestId(page, `file-${MILESTONE}`).setInputFiles({ name: decomposed, mimeType: 'application/pdf', buffer: png });
+    await byTestId(page, `submit-${MILESTONE}`).click();
+
+    // Before the reload the script says why; after it, the file is listed as quarantined.
+    await byTestId(page, `upload-status-${MILESTONE}`).filter({ hasText: 'Tệp không được chấp nhận' }).waitFor({ timeout: RELOAD_TIMEOUT_MS });
+    expect(await text(page, `[data-testid="upload-status-${MILESTONE}"]`)).toBe(`Tệp không được chấp nhận: ${reason}`);
+    expect(await byTestId(page, `upload-status-${MILESTONE}`).getAttribute('data-state')).toBe('error');
+
+    const rows = byTestId(page, `milestone-${MILESTONE}`).locator('[data-testid="file-row"]');
+    await rows.first().waitFor({ timeout: RELOAD_TIMEOUT_MS });
+    expect(await rows.count()).toBe(1);
+    expect(await rows.getAttribute('class')).toContain('file--quarantined');
+    expect(await rows.locator('.file__name').textContent()).toBe(`Lần 1 ${fileName}`);
+    expect(await text(page, '[data-testid="file-row"] .file__quarantine')).toBe(`đã cách ly ${reason}`);
+    expect(await text(page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Chưa đến hạn');
+    // Still open for a corrected file.
+    expect(await byTestId(page, `file-${MILESTONE}`).isEnabled()).toBe(true);
+    await saveScreenshot(page, 'member-upload-3-quarantined');
+
+    const notices = await waitForMail(unitEmail(unitId), (e) => e.subject.includes('Tệp chưa được chấp nhận'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.body.text).toContain(`Lý do: ${reason}`);
+    expect(notices[0]!.body.text).toContain(`- Tên tệp: ${fileName}`);
+    expect((await mailTo(unitEmail(unitId))).filter((e) => e.subject.includes('Biên nhận'))).toEqual([]);
+
+    expectNoProblems(t);
+  });
+
+  it('a revoked link shows "replaced" (410), its replacement works, a forged token shows "not found" (404)', async () => {
+    const unitId = 'don-vi-mau-d';
+    const old = await linkFor(unitId);
+    const before = await open(old.url);
+    expect(before.status).toBe(200);
+    expect(await text(before.page, 'h1')).toBe(unitName('d'));
+
+    await revokeLinks(linkDeps, CLUSTER, unitId);
+    const fresh = await linkFor(unitId);
+    expect(fresh.token).not.toBe(old.token);
+
+    const replaced = await open(old.url);
+    expect(replaced.status).toBe(410);
+    expect(await byTestId(replaced.page, 'link-error-replaced').count()).toBe(1);
+    expect(await text(replaced.page, 'h1')).toBe('Đường link đã được thay thế');
+    expect(await replaced.page.title()).toBe('Đường link đã được thay thế');
+    expect(await replaced.page.content()).not.toContain(old.token);
+    await saveScreenshot(replaced.page, 'member-link-replaced');
+    // Chromium reports a document's own 4xx status as a console error; nothing else may show up.
+    expectNoProblems(replaced.t, [/Failed to load resource: the server responded with a status of 410/]);
+
+    const working = await open(fresh.url);
+    expect(working.status).toBe(200);
+    expect(await text(working.page, 'h1')).toBe(unitName('d'));
+    expect(await text(working.page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Chưa đến hạn');
+    expect(await byTestId(working.page, `submit-${MILESTONE}`).isVisible()).toBe(true);
+    expectNoProblems(working.t);
+
+    // One character of the signature changed (in the middle: every bit there counts).
+    const [segment, signature] = fresh.token.split('.') as [string, string];
+    const at = 20;
+    const forgedSignature = signature.slice(0, at) + (signature[at] === 'A' ? 'B' : 'A') + signature.slice(at + 1);
+    const forged = `${segment}.${forgedSignature}`;
+    expect(forged).toHaveLength(fresh.token.length);
+    const notFound = await open(`${stack.apiUrl}/u/${forged}`);
+    expect(notFound.status).toBe(404);
+    expect(await byTestId(notFound.page, 'link-error-not-found').count()).toBe(1);
+    expect(await text(notFound.page, 'h1')).toBe('Không tìm thấy trang');
+    expect(await byTestId(notFound.page, `milestone-${MILESTONE}`).count()).toBe(0);
+    await saveScreenshot(notFound.page, 'member-link-not-found');
+    expectNoProblems(notFound.t, [/Failed to load resource: the server responded with a status of 404/]);
+  });
+});
