@@ -11,23 +11,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/emulators';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
 import { fileLinkKeys } from '../../shared/adapters/secrets/link-keys';
 import { checkDeclaredType } from '../../shared/domain/file-check';
-import { fixedClock } from '../../shared/ports/clock';
+import { formatInstantVi } from '../../shared/domain/time';
+import type { StackInfo } from '../../local/stack';
 import { toDocumentClient } from '../../shared/runtime/aws-clients';
 import { issueLink, revokeLinks, type LinkDeps } from '../../shared/use-cases/links';
 import { launchBrowser, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
+import { startE2eStack, type E2eStack } from './stack';
 
-const stack = inject('stack');
 const CLUSTER = 'thanh-hoa-cum-5';
 const PLAN = '2021-2022';
 const MILESTONE = 'bao-cao-so-ket-6-thang';
-/** Same instant as the harness clock (test/support/global-setup.ts), so links are issued "now" for the stack too. */
-const NOW = '2021-11-25T09:00:00+07:00';
-const RECEIVED_AT_LABEL = '09:00 25/11/2021';
 /** From the page's reload after an accepted file (client script: poll every second, reload 1.5 s / 4 s later). */
 const RELOAD_TIMEOUT_MS = 20_000;
 
@@ -35,14 +33,29 @@ const unitName = (letter: string) => `Công đoàn Trường mẫu ${letter.toUp
 const unitEmail = (unitId: string) => `${unitId}@example.com`;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Links, signed with the stack's own secret, as `npm run cli -- link` does for the local target.
+// The stack (see ./stack.ts for why it is not the harness's) and links signed with its own secret, as
+// `npm run cli -- link` does for the local target.
 
-const dynamo = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
-const linkDeps: LinkDeps = {
-  repos: createDynamoRepositories(toDocumentClient(dynamo), stack.tableName, fixedClock(NOW)),
-  linkKeys: fileLinkKeys(stack.linkSecretFile),
-  clock: fixedClock(NOW),
-};
+let local: E2eStack;
+let stack: StackInfo;
+let dynamo: DynamoDBClient;
+let linkDeps: LinkDeps;
+
+beforeAll(async () => {
+  local = await startE2eStack();
+  stack = local.info;
+  dynamo = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+  linkDeps = {
+    repos: createDynamoRepositories(toDocumentClient(dynamo), stack.tableName, local.clock),
+    linkKeys: fileLinkKeys(stack.linkSecretFile),
+    clock: local.clock,
+  };
+});
+
+afterAll(async () => {
+  dynamo?.destroy();
+  await local?.close();
+});
 
 async function linkFor(unitId: string): Promise<{ url: string; token: string }> {
   const link = await issueLink(linkDeps, { clusterId: CLUSTER, unitId, planId: PLAN }, stack.apiUrl);
@@ -72,6 +85,13 @@ function minimalPdf(note: string): Buffer {
   body += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
   body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 4 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
+}
+
+/** The "HH:mm dd/mm/yyyy" labels of every minute from `from` to `to` (stack time). */
+function minuteLabels(from: Date, to: Date): string[] {
+  const labels: string[] = [];
+  for (let t = Math.floor(from.getTime() / 60_000) * 60_000; t <= to.getTime(); t += 60_000) labels.push(formatInstantVi(new Date(t)));
+  return labels;
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -131,7 +151,6 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  dynamo.destroy();
 });
 
 /** Opens a URL in a fresh context (closing the previous one). */
@@ -160,10 +179,12 @@ describe('member link in Chromium', () => {
     expect(fileName).toBe(fileName.normalize('NFC'));
     const bytes = minimalPdf('Bao cao so ket 6 thang - don vi mau B');
     await byTestId(page, `file-${MILESTONE}`).setInputFiles({ name: fileName, mimeType: 'application/pdf', buffer: bytes });
+    const sentFrom = local.clock.now();
     await byTestId(page, `submit-${MILESTONE}`).click();
 
     // Only the reloaded page says "on time"; before that the badge still says "Chưa đến hạn".
     await byTestId(page, `status-${MILESTONE}`).filter({ hasText: 'Đã nộp đúng hạn' }).waitFor({ timeout: RELOAD_TIMEOUT_MS });
+    const receivedBy = local.clock.now();
     expect(await text(page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Đã nộp đúng hạn');
     expect(await text(page, `[data-testid="upload-status-${MILESTONE}"]`)).toBe('');
 
@@ -172,7 +193,13 @@ describe('member link in Chromium', () => {
     const shownName = (await rows.locator('.file__name').textContent()) ?? '';
     expect(shownName).toBe(`Lần 1 ${fileName}`);
     expect(shownName.normalize('NFC')).toBe(shownName);
-    expect(await rows.locator('.file__meta').textContent()).toBe(`${bytes.length} B · nhận lúc ${RECEIVED_AT_LABEL}`);
+    const meta = (await rows.locator('.file__meta').textContent()) ?? '';
+    const receivedAt = /^(\d+) B · nhận lúc (\d\d:\d\d \d\d\/\d\d\/\d{4})$/.exec(meta);
+    expect(receivedAt, meta).not.toBeNull();
+    expect(Number(receivedAt![1])).toBe(bytes.length);
+    const receivedAtLabel = receivedAt![2]!;
+    expect(receivedAtLabel).toMatch(/ 25\/11\/2021$/);
+    expect(minuteLabels(sentFrom, receivedBy)).toContain(receivedAtLabel);
     expect(await rows.locator('.file--quarantined, .file__quarantine').count()).toBe(0);
     expect(await rows.locator('.file__hash code').getAttribute('title')).toBe(sha256(bytes));
     await saveScreenshot(page, 'member-upload-2-on-time');
@@ -186,7 +213,7 @@ describe('member link in Chromium', () => {
       expect(body).toContain(fileName);
       expect(body).toContain(sha256(bytes));
       expect(body).toContain(`${bytes.length} B (${bytes.length} byte)`);
-      expect(body).toContain(`${RECEIVED_AT_LABEL} (giờ Việt Nam)`);
+      expect(body).toContain(`${receivedAtLabel} (giờ Việt Nam)`);
     }
     expect(receipt.body.text).toContain('- Tình trạng: Đúng hạn');
 

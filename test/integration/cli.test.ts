@@ -40,6 +40,35 @@ describe('npm run cli', () => {
     expect(await runCli(['plans', 'thanh-hoa-cum-5'], env)).toMatch(/2021-2022\s+Kế hoạch hoạt động/);
   });
 
+  it('link: a signed link to the member page, which works; revoke-link makes it 410', async () => {
+    const deputy = 'cd-nghe-cong-nghiep-thanh-hoa';
+    const text = await runCli(['link', 'thanh-hoa-cum-5', deputy, '--plan', '2021-2022'], { ...env, NOW: '2021-11-25T09:00' });
+    expect(text).toContain('Công đoàn Trường Cao đẳng Nghề Công nghiệp Thanh Hóa');
+    expect(text).toContain('Hết hạn: 00:00 01/11/2022');
+    const url = /http\S+\/u\/\S+/.exec(text)?.[0] ?? '';
+    expect(url.startsWith(`${inject('stack').apiUrl}/u/`)).toBe(true);
+    expect((await fetch(url)).status).toBe(200);
+    expect(await runCli(['revoke-link', 'thanh-hoa-cum-5', deputy], env)).toContain('đã bị thu hồi');
+    expect((await fetch(url)).status).toBe(410);
+    const fresh = JSON.parse(await runCli(['link', 'thanh-hoa-cum-5', deputy, '--plan', '2021-2022', '--json'], env));
+    expect((await fetch(fresh.url)).status).toBe(200);
+  });
+
+  it('extend: dates as dd/mm/yyyy, refusing impossible ones', async () => {
+    const text = await runCli(['extend', 'thanh-hoa-cum-5', 'cd-nghe-cong-nghiep-thanh-hoa', 'bao-cao-so-ket-6-thang', '15/12/2021', '--plan', '2021-2022'], env);
+    expect(text).toBe('Đã gia hạn cho cd-nghe-cong-nghiep-thanh-hoa, mốc bao-cao-so-ket-6-thang: nhận đến hết ngày 15/12/2021.');
+    await expect(runCli(['extend', 'thanh-hoa-cum-5', 'cd-nghe-cong-nghiep-thanh-hoa', 'bao-cao-so-ket-6-thang', '31/02/2022'], env)).rejects.toThrow(/dd\/mm\/yyyy/);
+    await expect(runCli(['extend', 'thanh-hoa-cum-5', 'cd-nghe-cong-nghiep-thanh-hoa', 'hoi-nghi-so-ket-hk1', '15/12/2021', '--plan', '2021-2022'], env)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('submissions and download', async () => {
+    const list = JSON.parse(await runCli(['submissions', 'thanh-hoa-cum-5', '--plan', '2021-2022', '--json'], env));
+    expect(Array.isArray(list)).toBe(true);
+    await expect(
+      runCli(['download', 'thanh-hoa-cum-5', 'don-vi-mau-a', '00000000-0000-4000-8000-000000000000', '--plan', '2021-2022'], env),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('explains what is wrong instead of failing obscurely', async () => {
     await expect(runCli(['frobnicate'], env)).rejects.toThrow(UsageError);
     await expect(runCli(['units'], env)).rejects.toThrow(/Missing <clusterId>/);

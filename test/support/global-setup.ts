@@ -3,7 +3,7 @@
  * Tests read its description with `inject('stack')`.
  */
 import type { TestProject } from 'vitest/node';
-import { fixedClock } from '../../shared/ports/clock';
+import { offsetClock } from '../../shared/ports/clock';
 import { startLocalStack, type StackInfo } from '../../local/stack';
 
 declare module 'vitest' {
@@ -13,13 +13,17 @@ declare module 'vitest' {
   }
 }
 
-/** The harness's "now": inside the 2021-2022 reference year, so seeding adds no clone and tests are stable. */
+/**
+ * The harness's "now": inside the 2021-2022 reference year, so seeding adds no clone, links to the reference plan
+ * are valid and its 6-month report is not yet due. The clock runs forward from there, as with NOW=... npm start.
+ */
 export const HARNESS_NOW = '2021-11-25T09:00:00+07:00';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const stack = await startLocalStack({ clock: fixedClock(HARNESS_NOW) });
+  const simulatedStart = { start: new Date(HARNESS_NOW).toISOString(), startedAt: Date.now() };
+  const stack = await startLocalStack({ clock: offsetClock(simulatedStart.start, simulatedStart.startedAt), simulatedStart });
   project.provide('stack', stack.info);
   project.provide('adminApiKey', stack.adminApiKey);
   return () => stack.close();
