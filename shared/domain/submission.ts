@@ -44,8 +44,8 @@ export const FileNameSchema = z.string().transform(cleanFileName)
 
 export const UploadIdSchema = z.uuid({ message: 'Mã tải lên không hợp lệ' });
 
-/** Recorded when a presigned form is issued; the recorder trusts only what the server wrote here. */
-export const UploadIntentSchema = z.object({
+/** What identifies one upload and what the unit declared for it; the key is derived from the ids only. */
+const UploadRefSchema = z.object({
   clusterId: ClusterIdSchema,
   planId: PlanIdSchema,
   milestoneId: MilestoneIdSchema,
@@ -54,6 +54,10 @@ export const UploadIntentSchema = z.object({
   objectKey: z.string(),
   fileName: FileNameSchema,
   contentType: AllowedFileTypeSchema,
+});
+
+/** Recorded when a presigned form is issued; the recorder trusts only what the server wrote here. */
+export const UploadIntentSchema = UploadRefSchema.extend({
   maxBytes: z.number().int().positive(),
   createdAt: z.iso.datetime(),
   /** Whether the unit was already late when it asked to upload (the cut-off was checked then). */
@@ -61,15 +65,7 @@ export const UploadIntentSchema = z.object({
 });
 export type UploadIntent = z.infer<typeof UploadIntentSchema>;
 
-export const SubmissionSchema = z.object({
-  clusterId: ClusterIdSchema,
-  planId: PlanIdSchema,
-  milestoneId: MilestoneIdSchema,
-  unitId: UnitIdSchema,
-  uploadId: UploadIdSchema,
-  objectKey: z.string(),
-  fileName: FileNameSchema,
-  contentType: AllowedFileTypeSchema,
+export const SubmissionSchema = UploadRefSchema.extend({
   size: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   receivedAt: z.iso.datetime(),
