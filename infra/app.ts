@@ -1,7 +1,9 @@
 /**
- * The CDK app (cdk.json: `npx tsx infra/app.ts`). Context: `stage` (default 'dev'), `adminApiKeySha256` (optional).
+ * The CDK app (cdk.json: `npx tsx infra/app.ts`). Context: `stage` (default 'dev'), `adminApiKeySha256` (optional),
+ * `appOrigin` and `mailFrom` (required; cdk.json holds dev defaults to replace, see infra/README.md).
  *   npx cdk synth --quiet
- *   npx cdk synth -c stage=prod -c adminApiKeySha256=$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)
+ *   npx cdk synth -c stage=prod -c adminApiKeySha256=$(printf %s "$KEY" | sha256sum | cut -d' ' -f1) \
+ *     -c appOrigin=https://thi-dua.example.org -c "mailFrom=Cụm Thi đua <no-reply@thi-dua.example.org>"
  */
 import { App } from 'aws-cdk-lib';
 import { buildApp } from './build-app';

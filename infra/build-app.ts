@@ -1,6 +1,7 @@
 import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { httpRoutes } from '../functions/routes';
+import { httpRoutes, objectCreatedHandlers } from '../functions/routes';
+import { contextString, parseAppOrigin, parseMailFrom, type MailSender } from './context';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -16,6 +17,16 @@ export interface BuildAppOptions {
    */
   readonly adminApiKeySha256?: string;
   /**
+   * The https origin the app is served from; the only origin the uploads bucket accepts browser uploads from.
+   * @default - context `appOrigin` (required)
+   */
+  readonly appOrigin?: string;
+  /**
+   * The sender of the app's email: `Name <sender@domain>` or `sender@domain`.
+   * @default - context `mailFrom` (required when a route or handler sends email)
+   */
+  readonly mailFrom?: string;
+  /**
    * Run the cdk-nag AwsSolutions checks at synth (error findings make synth fail).
    * @default true
    */
@@ -24,6 +35,8 @@ export interface BuildAppOptions {
 
 export interface BuiltApp {
   readonly stage: string;
+  readonly appOrigin: string;
+  readonly mailFrom?: MailSender;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
 }
@@ -31,36 +44,45 @@ export interface BuiltApp {
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-function contextString(app: App, key: string): string | undefined {
-  const value: unknown = app.node.tryGetContext(key);
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new Error(`Context ${key} must be a string`);
-  return value;
-}
-
 /**
  * Adds the project's stacks to `app`: what `cdk synth` runs (infra/app.ts) and what the infra tests build, so both
  * see the same thing.
  */
 export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
-  const stage = options.stage ?? contextString(app, 'stage') ?? 'dev';
+  const stage = options.stage ?? contextString(app.node, 'stage') ?? 'dev';
   if (!STAGE_PATTERN.test(stage)) {
     throw new Error(`Invalid stage "${stage}": lowercase letters, digits and dashes, starting with a letter`);
   }
-  const adminApiKeySha256 = options.adminApiKeySha256 ?? contextString(app, 'adminApiKeySha256');
+  const adminApiKeySha256 = options.adminApiKeySha256 ?? contextString(app.node, 'adminApiKeySha256');
   if (adminApiKeySha256 !== undefined && !SHA256_HEX.test(adminApiKeySha256)) {
     throw new Error('adminApiKeySha256 must be the lowercase hex SHA-256 of the admin API key (64 characters)');
   }
+  const appOriginValue = options.appOrigin ?? contextString(app.node, 'appOrigin');
+  if (appOriginValue === undefined) {
+    throw new Error('Context appOrigin is required: the https origin of the app, e.g. --context appOrigin=https://thi-dua.example.org');
+  }
+  const appOrigin = parseAppOrigin(appOriginValue);
+  const mailFromValue = options.mailFrom ?? contextString(app.node, 'mailFrom');
+  const mailFrom = mailFromValue === undefined ? undefined : parseMailFrom(mailFromValue);
+  if (!mailFrom && [...httpRoutes, ...objectCreatedHandlers].some((access) => access.sendsEmail)) {
+    throw new Error(
+      'Context mailFrom is required (a handler sends email): the sender, e.g. --context "mailFrom=Cụm Thi đua <no-reply@example.org>"',
+    );
+  }
 
   const stateful = new StatefulStack(app, `CumThiDua-${stage}-Stateful`, {
-    description: `Cụm thi đua (${stage}): table and uploads bucket (retained)`,
+    description: `Cụm thi đua (${stage}): table, uploads bucket and link secret (retained)`,
+    appOrigin,
   });
   const stateless = new StatelessStack(app, `CumThiDua-${stage}-Stateless`, {
     description: `Cụm thi đua (${stage}): HTTP API and functions`,
     table: stateful.table,
     uploadsBucket: stateful.uploadsBucket,
+    linkSecret: stateful.linkSecret,
     routes: httpRoutes,
+    objectCreatedHandlers,
     adminApiKeySha256,
+    mailFrom,
   });
 
   Tags.of(app).add('project', 'cum-thi-dua');
@@ -69,5 +91,5 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   }
-  return { stage, stateful, stateless };
+  return { stage, appOrigin, ...(mailFrom ? { mailFrom } : {}), stateful, stateless };
 }

@@ -1,10 +1,16 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS } from '../shared/adapters/dynamodb/table';
 
 export interface StatefulStackProps extends StackProps {
+  /**
+   * The web origin the member page is served from (`https://thi-dua.example.org`): the only origin the uploads
+   * bucket's CORS rule lets browsers POST files from.
+   */
+  readonly appOrigin: string;
   /**
    * How long noncurrent versions of uploaded files are kept after being replaced or deleted.
    * @default Duration.days(365)
@@ -18,15 +24,18 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /**
- * Everything that holds data: the single table and the uploads bucket (with its access-log bucket). Kept apart from
- * the stateless stack so that code deployments can never replace or delete data; every resource here is RETAINed.
+ * Everything that holds data: the single table, the uploads bucket (with its access-log bucket) and the link-signing
+ * secret. Kept apart from the stateless stack so that code deployments can never replace or delete data; every
+ * resource here is RETAINed.
  */
 export class StatefulStack extends Stack {
   public readonly table: dynamodb.ITable;
   public readonly uploadsBucket: s3.IBucket;
   public readonly accessLogsBucket: s3.IBucket;
+  /** Signs the member links (`/u/{token}`); losing it would invalidate every link sent. */
+  public readonly linkSecret: secretsmanager.ISecret;
 
-  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
 
     const table = new dynamodb.Table(this, 'Table', {
@@ -67,7 +76,7 @@ export class StatefulStack extends Stack {
     });
     this.accessLogsBucket = accessLogsBucket;
 
-    this.uploadsBucket = new s3.Bucket(this, 'UploadsBucket', {
+    const uploadsBucket = new s3.Bucket(this, 'UploadsBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
@@ -85,6 +94,39 @@ export class StatefulStack extends Stack {
           noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(365),
         },
       ],
+      // Browsers send files straight to S3 with a presigned POST form from the member page; nothing else is
+      // allowed cross-origin (downloads are top-level navigations to presigned URLs, which CORS does not concern).
+      cors: [
+        {
+          allowedOrigins: [props.appOrigin],
+          allowedMethods: [s3.HttpMethods.POST],
+          allowedHeaders: ['*'],
+          maxAge: 3000,
+        },
+      ],
     });
+    // Object-created events go to EventBridge, where the stateless stack's rule picks them up. Set on the L1 bucket
+    // rather than with `eventBridgeEnabled: true`, which would add a custom resource and its Lambda function (with a
+    // managed policy) to this stack; CloudFormation supports the setting natively. A direct S3 -> Lambda notification
+    // is not possible here: the function lives in the stateless stack, which already depends on this one.
+    const cfnUploadsBucket = uploadsBucket.node.defaultChild as s3.CfnBucket;
+    cfnUploadsBucket.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    this.uploadsBucket = uploadsBucket;
+
+    // One random string (key id 1, see shared/adapters/secrets/link-keys.ts); rotation is manual, see below.
+    const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', {
+      description: 'Key that signs the per-unit member links (/u/{token}); rotate by the manual procedure only',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(linkSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The link-signing key is rotated by a manual, documented procedure, not by a rotation Lambda: a new key is ' +
+        'added in front of the old one in the JSON form {"keys":[{"id":2,"secret":"..."},{"id":1,"secret":"..."}]} ' +
+        '(shared/adapters/secrets/link-keys.ts), so links already sent keep verifying until the old key is removed. ' +
+        'An automatic rotation that replaced the value would invalidate every member link in circulation.',
+    });
+    this.linkSecret = linkSecret;
   }
 }

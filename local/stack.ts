@@ -77,9 +77,9 @@ function localSecret(dir: string, name: string, bytes: number): { value: string;
 }
 
 /**
- * Delivers s3rver's object-created events to the same handlers that S3 notifications invoke in AWS, like Lambda's
- * asynchronous invocation: in the background, retried twice on error. The event time is restamped with the stack's
- * clock, which may be simulated (NOW=...).
+ * Plays S3 -> EventBridge -> Lambda: turns s3rver's object-created events into the EventBridge "Object Created"
+ * events the rule delivers in AWS, and invokes the same handlers in the background, retried twice on error like an
+ * asynchronous invocation. The event time is the stack's clock, which may be simulated (NOW=...).
  */
 function deliverObjectEvents(
   emulators: Awaited<ReturnType<typeof startEmulators>>,
@@ -89,18 +89,26 @@ function deliverObjectEvents(
   const inFlight = new Set<Promise<void>>();
   const load = (h: ObjectCreatedHandler) =>
     import(pathToFileURL(join(REPO_ROOT, h.entry)).href) as Promise<{ handler: (event: unknown) => Promise<void> }>;
+  type S3rverRecord = { eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number } } };
   // s3rver is an EventEmitter at run time; its published typings leave that out.
-  (emulators.s3 as unknown as EventEmitter).on('event', (event: { Records: Array<{ eventName: string; eventTime: string; s3: { object: { key: string } } }> }) => {
+  (emulators.s3 as unknown as EventEmitter).on('event', (event: { Records: S3rverRecord[] }) => {
     for (const record of event.Records) {
       if (!record.eventName.startsWith('ObjectCreated:')) continue;
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+      const bridged = {
+        version: '0',
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        time: clock.now().toISOString(),
+        resources: [`arn:aws:s3:::${record.s3.bucket.name}`],
+        detail: { bucket: { name: record.s3.bucket.name }, object: { key, size: record.s3.object.size } },
+      };
       for (const target of objectCreatedHandlers.filter((h) => key.startsWith(h.prefix))) {
         const run = (async () => {
           const { handler } = await load(target);
-          const restamped = { Records: [{ ...record, eventTime: clock.now().toISOString() }] };
           for (let attempt = 1; attempt <= 3; attempt++) {
             try {
-              await handler(restamped);
+              await handler(bridged);
               log(`${target.id} ok`);
               return;
             } catch (error) {

@@ -45,12 +45,13 @@ export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
 
 /**
  * Environment variables that only the local stack sets (emulator endpoints, the simulated clock, reads without an
- * admin key). A deployed function carrying one of them would talk to localhost, run on a fake clock or serve reads
- * without authentication, so the construct refuses them at synth time.
+ * admin key, the link key read from a file). A deployed function carrying one of them would talk to localhost, run on
+ * a fake clock, serve reads without authentication or look for a file that is not there, so the construct refuses
+ * them at synth time.
  */
 export function forbiddenEnvironmentKeys(keys: Iterable<string>): string[] {
-  const exact = new Set(['LOCAL_OPEN_READS', 'CLOCK_START', 'CLOCK_STARTED_AT']);
-  return [...keys].filter((key) => exact.has(key) || key.endsWith('_ENDPOINT'));
+  const exact = new Set(['LOCAL_OPEN_READS', 'LINK_SECRET_FILE']);
+  return [...keys].filter((key) => exact.has(key) || key.startsWith('CLOCK_') || key.endsWith('_ENDPOINT'));
 }
 
 /**
@@ -97,8 +98,8 @@ export interface ProjectFunctionProps {
    */
   readonly timeout?: Duration;
   /**
-   * Extra environment variables. Local-only variables (`*_ENDPOINT`, `LOCAL_OPEN_READS`, `CLOCK_START`,
-   * `CLOCK_STARTED_AT`) are rejected.
+   * Extra environment variables. Local-only variables (`*_ENDPOINT`, `LOCAL_OPEN_READS`, `LINK_SECRET_FILE`,
+   * `CLOCK_*`) are rejected.
    * @default - none beyond the construct's own
    */
   readonly environment?: Readonly<Record<string, string>>;

@@ -1,12 +1,13 @@
-import { RemovalPolicy, Stack, Validations, type App } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations, type App, type CfnElement } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes } from '../../functions/routes';
-import { buildApp } from '../../infra/build-app';
-import { newTestApp, reportedFindings } from './support';
+import { Template } from 'aws-cdk-lib/assertions';
+import { httpRoutes, objectCreatedHandlers, type BucketAccess } from '../../functions/routes';
+import { buildApp, type BuiltApp } from '../../infra/build-app';
+import { exportNameOf, newTestApp, reportedFindings } from './support';
 
 /**
  * The AwsSolutions pack with acknowledgements ignored: it records every finding, so that the test can compare the
@@ -30,19 +31,55 @@ class AllAwsSolutionsFindings extends AwsSolutionsChecks {
   }
 }
 
-/** Every acknowledgement the app makes, one line per resource: rule id and construct path. */
-function expectedAcknowledgements(stage: string): string[] {
-  const stack = `CumThiDua-${stage}-Stateless`;
-  return httpRoutes
-    .flatMap((route) => [
-      // Node.js 22 pinned on purpose (ProjectFunction).
-      `AwsSolutions-L1 ${stack}/${route.id}Function/Resource`,
-      // X-Ray actions have no resource-level permissions (ProjectFunction).
-      `AwsSolutions-IAM5[Resource::*] ${stack}/${route.id}FunctionRole/DefaultPolicy/Resource`,
-      // Authorisation in the handler (ProjectHttpApi).
-      `AwsSolutions-APIG4 ${stack}/HttpApi/${route.id}Route/Resource`,
-    ])
-    .sort();
+/** Key prefixes each bucket access level is granted on (a wildcard after each, which IAM5 reports). */
+const GRANTED_PREFIXES: Readonly<Record<BucketAccess, readonly string[]>> = {
+  upload: ['uploads/'],
+  download: ['uploads/', 'quarantine/'],
+  record: ['uploads/', 'quarantine/'],
+};
+
+/**
+ * Every acknowledgement the app makes, one line per resource: rule id and construct path. `bucketArnExport` is the
+ * export name under which the stateful stack exports the uploads bucket ARN (the stateless policies import it).
+ */
+function expectedAcknowledgements(stage: string, bucketArnExport: string): string[] {
+  const stateless = `CumThiDua-${stage}-Stateless`;
+  const stateful = `CumThiDua-${stage}-Stateful`;
+  const perFunction = [...httpRoutes, ...objectCreatedHandlers].flatMap((fn) => [
+    // Node.js 22 pinned on purpose (ProjectFunction).
+    `AwsSolutions-L1 ${stateless}/${fn.id}Function/Resource`,
+    // X-Ray actions have no resource-level permissions (ProjectFunction).
+    `AwsSolutions-IAM5[Resource::*] ${stateless}/${fn.id}FunctionRole/DefaultPolicy/Resource`,
+    // S3 object actions on a key prefix (function-access.ts).
+    ...(fn.bucketAccess ? GRANTED_PREFIXES[fn.bucketAccess] : []).map(
+      (prefix) =>
+        `AwsSolutions-IAM5[Resource::${bucketArnExport}/${prefix}*] ${stateless}/${fn.id}FunctionRole/DefaultPolicy/Resource`,
+    ),
+  ]);
+  return [
+    ...perFunction,
+    // Authorisation in the handler (ProjectHttpApi).
+    ...httpRoutes.map((route) => `AwsSolutions-APIG4 ${stateless}/HttpApi/${route.id}Route/Resource`),
+    // The failed-events queue is itself a dead-letter queue (StatelessStack).
+    ...objectCreatedHandlers.map((h) => `AwsSolutions-SQS3 ${stateless}/${h.id}FailedEvents/Resource`),
+    // Link key rotated by hand, keeping old keys (StatefulStack).
+    `AwsSolutions-SMG4 ${stateful}/LinkSecret/Resource`,
+  ].sort();
+}
+
+/** Every acknowledgement recorded in the construct tree: rule id, path of the construct it was made on, reason. */
+function acknowledgementsIn(app: App): { id: string; path: string; reason: string }[] {
+  return app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          id: id.replace(/^annotation::/i, ''),
+          path: construct.node.path,
+          reason,
+        })),
+      ),
+  );
 }
 
 /** Synthesizes `app`; returns the assembly, or the error that synth threw (error-level findings make it throw). */
@@ -56,6 +93,7 @@ function trySynth(app: App): { assembly?: CloudAssembly; error?: Error } {
 
 describe('cdk-nag AwsSolutions on the app', () => {
   let app: App;
+  let built: BuiltApp;
   let synth: { assembly?: CloudAssembly; error?: Error };
   let cleanup: () => void;
 
@@ -64,7 +102,7 @@ describe('cdk-nag AwsSolutions on the app', () => {
     const test = newTestApp();
     app = test.app;
     cleanup = test.cleanup;
-    buildApp(app, { adminApiKeySha256: 'cd'.repeat(32) });
+    built = buildApp(app, { adminApiKeySha256: 'cd'.repeat(32) });
     // Act: synth with the AwsSolutions plugin registered by buildApp.
     synth = trySynth(app);
   }, 120_000);
@@ -80,12 +118,37 @@ describe('cdk-nag AwsSolutions on the app', () => {
     expect(reportedFindings(app.outdir)).toEqual([]);
   });
 
-  it('acknowledges exactly the expected findings, each on its own resource', () => {
-    // Act: rerun the pack with acknowledgements ignored.
+  /** All findings, acknowledged or not: the pack rerun with acknowledgements ignored. */
+  function allFindings(): string[] {
     const all = new AllAwsSolutionsFindings();
     all.validateScope(app);
-    // Assess
-    expect([...all.findings].sort()).toEqual(expectedAcknowledgements('dev'));
+    return [...all.findings].sort();
+  }
+
+  it('acknowledges exactly the expected findings, each on its own resource', () => {
+    // Prepare: the export name is read from the synthesized stateful template, independently of the app's code.
+    const bucket = built.stateful.uploadsBucket.node.defaultChild as CfnElement;
+    const bucketArnExport = exportNameOf(Template.fromStack(built.stateful), {
+      'Fn::GetAtt': [built.stateful.getLogicalId(bucket), 'Arn'],
+    });
+    // Act + Assess
+    expect(allFindings()).toEqual(expectedAcknowledgements('dev', bucketArnExport));
+  });
+
+  it('makes no acknowledgement that matches no finding, and gives each a specific reason', () => {
+    // Prepare
+    const findings = allFindings().map((line) => {
+      const [id, path] = line.split(' ');
+      return { id: id!, path: path! };
+    });
+    const acknowledgements = acknowledgementsIn(app).filter((a) => a.id.startsWith('AwsSolutions-'));
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const ack of acknowledgements) {
+      // Assess: an acknowledgement covers the construct it is made on and its children.
+      const covered = findings.filter((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`)));
+      expect({ ack: `${ack.id} ${ack.path}`, covers: covered.length > 0 }).toEqual({ ack: `${ack.id} ${ack.path}`, covers: true });
+      expect(ack.reason.length).toBeGreaterThan(80);
+    }
   });
 });
 

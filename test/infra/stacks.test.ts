@@ -4,11 +4,11 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes } from '../../functions/routes';
+import { httpRoutes, objectCreatedHandlers } from '../../functions/routes';
 import { buildApp, type BuiltApp } from '../../infra/build-app';
 import { ProjectFunction } from '../../infra/constructs/project-function';
 import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table';
-import { newTestApp } from './support';
+import { asList, newTestApp, statementsOf, type Resources } from './support';
 
 // An oracle independent of the construct's own constant: what each access level may do, per the project rules.
 const EXPECTED_DYNAMODB_ACTIONS = {
@@ -34,42 +34,11 @@ const EXPECTED_DYNAMODB_ACTIONS = {
 
 const ADMIN_HASH = 'ab'.repeat(32);
 
+/** Every function the app deploys: one per HTTP route and one per object-created handler. */
+const allFunctions = [...httpRoutes, ...objectCreatedHandlers];
+
 /** An import of the AWS SDK left for the Lambda runtime to resolve (error messages that quote one do not match). */
 const EXTERNAL_SDK_IMPORT = /from\s*["']@aws-sdk\/|import\(\s*["']@aws-sdk\/|__require\(\s*["']@aws-sdk\//;
-
-interface Statement {
-  Effect: 'Allow' | 'Deny';
-  Action: string | string[];
-  Resource?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }>;
-
-const asList = <T>(value: T | T[] | undefined): T[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
-
-/** Every policy statement of a template: identity policies (standalone or inline in roles) and bucket policies. */
-function statementsOf(template: Template): { logicalId: string; type: string; statement: Statement }[] {
-  const out: { logicalId: string; type: string; statement: Statement }[] = [];
-  const resources = template.toJSON().Resources as Resources;
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    const documents: unknown[] = [];
-    if (['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::S3::BucketPolicy'].includes(resource.Type)) {
-      documents.push(resource.Properties.PolicyDocument);
-    }
-    if (resource.Type === 'AWS::IAM::Role') {
-      for (const p of asList(resource.Properties.Policies as { PolicyDocument: unknown }[] | undefined)) {
-        documents.push(p.PolicyDocument);
-      }
-    }
-    for (const doc of documents) {
-      for (const statement of asList((doc as { Statement: Statement | Statement[] }).Statement)) {
-        out.push({ logicalId, type: resource.Type, statement });
-      }
-    }
-  }
-  return out;
-}
 
 describe('CDK stacks', () => {
   let built: BuiltApp;
@@ -195,32 +164,35 @@ describe('CDK stacks', () => {
   });
 
   describe('functions', () => {
-    it('creates exactly one function per HTTP route, and no other function', () => {
-      stateless.resourceCountIs('AWS::Lambda::Function', httpRoutes.length);
+    it('creates exactly one function per HTTP route and per object-created handler, and no other function', () => {
+      stateless.resourceCountIs('AWS::Lambda::Function', allFunctions.length);
       stateful.resourceCountIs('AWS::Lambda::Function', 0);
-      expect([...built.stateless.functions.keys()].sort()).toEqual(httpRoutes.map((r) => r.id).sort());
+      expect([...built.stateless.functions.keys()].sort()).toEqual(allFunctions.map((r) => r.id).sort());
     });
 
-    it('runs every function on Node.js 22, arm64, with X-Ray, its own log group, 256 MB and 10 s', () => {
-      const functions = Object.values(stateless.findResources('AWS::Lambda::Function'));
-      expect(functions.length).toBeGreaterThan(0);
-      for (const fn of functions) {
-        expect(fn.Properties).toMatchObject({
-          Runtime: 'nodejs22.x',
-          Architectures: ['arm64'],
-          TracingConfig: { Mode: 'Active' },
-          Handler: 'index.handler',
-          MemorySize: 256,
-          Timeout: 10,
-          LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
-          Environment: {
-            Variables: expect.objectContaining({
-              POWERTOOLS_SERVICE_NAME: 'cum-thi-dua',
-              NODE_OPTIONS: '--enable-source-maps',
-            }),
-          },
-        });
-      }
+    it.each([
+      ...httpRoutes.map((r) => [r.id, 256, 10] as const),
+      // The recorder streams and hashes files of up to 25 MB.
+      ...objectCreatedHandlers.map((h) => [h.id, 512, 60] as const),
+    ])('runs %s on Node.js 22, arm64, with X-Ray, its own log group, %i MB and %i s', (id, memory, timeout) => {
+      const fn = built.stateless.functions.get(id);
+      expect(fn).toBeDefined();
+      const resource = (stateless.toJSON().Resources as Resources)[logicalIdOf(fn!.node.defaultChild as CfnElement)];
+      expect(resource!.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+        MemorySize: memory,
+        Timeout: timeout,
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+        Environment: {
+          Variables: expect.objectContaining({
+            POWERTOOLS_SERVICE_NAME: 'cum-thi-dua',
+            NODE_OPTIONS: '--enable-source-maps',
+          }),
+        },
+      });
     });
 
     it('gives each function a log group with a retention', () => {
@@ -231,17 +203,22 @@ describe('CDK stacks', () => {
       }
     });
 
-    it('passes the table name and the admin key hash, and never a local-only variable', () => {
+    it('passes the table name to every function, and the admin key hash to the admin API (/api/...) only', () => {
       const tableId = logicalIdOf(built.stateful.table.node.defaultChild as CfnElement);
-      for (const fn of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
-        const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
-        const forbidden = Object.keys(variables).filter(
-          (k) => ['LOCAL_OPEN_READS', 'CLOCK_START', 'CLOCK_STARTED_AT'].includes(k) || k.endsWith('_ENDPOINT'),
-        );
-        expect(forbidden).toEqual([]);
+      const withHash: string[] = [];
+      for (const [id, fn] of built.stateless.functions) {
+        const resource = (stateless.toJSON().Resources as Resources)[logicalIdOf(fn.node.defaultChild as CfnElement)];
+        const variables = resource!.Properties.Environment.Variables as Record<string, unknown>;
         expect(JSON.stringify(variables.TABLE_NAME)).toContain(tableId);
-        expect(variables.ADMIN_API_KEY_SHA256).toBe(ADMIN_HASH);
+        if ('ADMIN_API_KEY_SHA256' in variables) {
+          expect(variables.ADMIN_API_KEY_SHA256).toBe(ADMIN_HASH);
+          withHash.push(id);
+        }
       }
+      const adminRoutes = httpRoutes.filter((r) => r.path.startsWith('/api/')).map((r) => r.id);
+      expect(adminRoutes.length).toBeGreaterThan(0);
+      expect(adminRoutes.length).toBeLessThan(allFunctions.length);
+      expect(withHash.sort()).toEqual(adminRoutes.sort());
     });
 
     it('bundles the AWS SDK into each function as an ES module instead of using the runtime copy', () => {
@@ -297,7 +274,7 @@ describe('CDK stacks', () => {
       }
     });
 
-    it.each(httpRoutes.map((r) => [r.id, r.tableAccess] as const))(
+    it.each(allFunctions.map((r) => [r.id, r.tableAccess] as const))(
       '%s gets exactly the %s DynamoDB actions, on the table and GSI1 only',
       (routeId, tableAccess) => {
         // Prepare
@@ -327,7 +304,8 @@ describe('CDK stacks', () => {
     );
 
     it('lets the API invoke each route function', () => {
-      for (const fn of built.stateless.functions.values()) {
+      for (const route of httpRoutes) {
+        const fn = built.stateless.functions.get(route.id)!;
         stateless.hasResourceProperties('AWS::Lambda::Permission', {
           Action: 'lambda:InvokeFunction',
           Principal: 'apigateway.amazonaws.com',
@@ -403,12 +381,23 @@ describe('CDK stacks', () => {
 
   describe('house style', () => {
     it('hard-codes no physical names', () => {
-      const nameProperties = ['TableName', 'BucketName', 'FunctionName', 'RoleName', 'LogGroupName', 'PolicyName'];
+      const nameProperties = [
+        'TableName',
+        'BucketName',
+        'FunctionName',
+        'RoleName',
+        'LogGroupName',
+        'PolicyName',
+        'QueueName',
+        'AlarmName',
+      ];
+      // `Name` is the physical name of these types (but not, say, of an HTTP API, whose name is a label).
+      const namedByName = ['AWS::SecretsManager::Secret', 'AWS::Events::Rule', 'AWS::SES::ConfigurationSet'];
       for (const template of templates()) {
         for (const [id, resource] of Object.entries(template.toJSON().Resources as Resources)) {
           // A literal string is a hard-coded name; a Ref/GetAtt refers to a generated one. CDK derives the names of
           // IAM inline policies from their logical ids, which is not a physical resource name.
-          const literal = nameProperties.filter(
+          const literal = [...nameProperties, ...(namedByName.includes(resource.Type) ? ['Name'] : [])].filter(
             (p) =>
               typeof resource.Properties?.[p] === 'string' &&
               !(resource.Type === 'AWS::IAM::Policy' && p === 'PolicyName'),
@@ -448,7 +437,15 @@ describe('build options', () => {
 });
 
 describe('ProjectFunction', () => {
-  it.each(['LOCAL_OPEN_READS', 'CLOCK_START', 'CLOCK_STARTED_AT', 'DYNAMODB_ENDPOINT', 'S3_ENDPOINT'])(
+  it.each([
+    'LOCAL_OPEN_READS',
+    'LINK_SECRET_FILE',
+    'CLOCK_START',
+    'CLOCK_STARTED_AT',
+    'DYNAMODB_ENDPOINT',
+    'S3_ENDPOINT',
+    'SES_ENDPOINT',
+  ])(
     'refuses the local-only variable %s',
     (name) => {
       const { app, cleanup } = newTestApp();

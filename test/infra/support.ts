@@ -56,3 +56,77 @@ export function reportedFindings(assemblyDirectory: string): ReportedFinding[] {
     })),
   );
 }
+
+/** An IAM policy statement as CloudFormation holds it. */
+export interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The Resources section of a template. */
+export type Resources = Record<
+  string,
+  { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+>;
+
+export const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/**
+ * Every policy statement of a template: identity policies (standalone or inline in roles), bucket and queue policies.
+ */
+export function statementsOf(template: { toJSON(): { [key: string]: any } }): {
+  logicalId: string;
+  type: string;
+  statement: Statement;
+}[] {
+  const out: { logicalId: string; type: string; statement: Statement }[] = [];
+  const resources = template.toJSON().Resources as Resources;
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const documents: unknown[] = [];
+    if (['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy'].includes(resource.Type)) {
+      documents.push(resource.Properties.PolicyDocument);
+    }
+    if (resource.Type === 'AWS::IAM::Role') {
+      for (const p of asList(resource.Properties.Policies as { PolicyDocument: unknown }[] | undefined)) {
+        documents.push(p.PolicyDocument);
+      }
+    }
+    for (const doc of documents) {
+      for (const statement of asList((doc as { Statement: Statement | Statement[] }).Statement)) {
+        out.push({ logicalId, type: resource.Type, statement });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A CloudFormation value as one readable string, for comparing ARNs built from intrinsics: `Fn::Join` concatenated,
+ * `{"Fn::ImportValue": n}` as `import(n)`, `{"Ref": x}` as `ref(x)`, `{"Fn::GetAtt": [x, a]}` as `getatt(x.a)`.
+ */
+export function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as Record<string, any>;
+  if (Array.isArray(node['Fn::Join'])) {
+    const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
+    return items.map(render).join(delimiter);
+  }
+  if ('Fn::ImportValue' in node) return `import(${render(node['Fn::ImportValue'])})`;
+  if ('Ref' in node) return `ref(${render(node.Ref)})`;
+  if (Array.isArray(node['Fn::GetAtt'])) return `getatt(${node['Fn::GetAtt'].map(render).join('.')})`;
+  return JSON.stringify(value);
+}
+
+/** The export name under which a stack's template exports `value` (e.g. `{"Fn::GetAtt": [id, "Arn"]}`). */
+export function exportNameOf(template: { toJSON(): { [key: string]: any } }, value: unknown): string {
+  const outputs = (template.toJSON().Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name: string } }>;
+  const names = Object.values(outputs)
+    .filter((o) => JSON.stringify(o.Value) === JSON.stringify(value) && o.Export)
+    .map((o) => o.Export!.Name);
+  if (names.length !== 1) throw new Error(`Expected one export of ${JSON.stringify(value)}, found ${names.length}`);
+  return names[0]!;
+}

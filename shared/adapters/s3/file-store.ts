@@ -81,7 +81,9 @@ export class S3FileStore implements FileStore {
     try {
       await this.client.send(new CopyObjectCommand({ Bucket: this.settings.bucket, Key: toKey, CopySource: `${this.settings.bucket}/${encoded}` }));
     } catch (error) {
-      if (isMissing(error)) return false;
+      // Without s3:ListBucket (deliberately not granted), S3 reports a missing source as 403, not 404. The mover
+      // holds s3:GetObject on the source prefix, so a 403 here means the object is no longer there.
+      if (isMissing(error) || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) return false;
       throw error;
     }
     await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: key }));

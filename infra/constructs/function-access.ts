@@ -1,0 +1,146 @@
+/**
+ * Turns the access fields of a route or event handler (`FunctionAccess` in functions/routes.ts) into environment
+ * variables and least-privilege grants on a ProjectFunction. Nothing here knows a route: everything follows from the
+ * fields, so a new route gets its rights by declaring them.
+ */
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { BucketAccess, FunctionAccess } from '../../functions/routes';
+import { QUARANTINE_PREFIX, UPLOAD_PREFIX } from '../../shared/domain/submission';
+import type { ProjectFunction } from './project-function';
+
+/** S3 object actions per bucket access level, each on key prefixes only (never the whole bucket, never `s3:*`). */
+export const BUCKET_GRANTS: Readonly<
+  Record<BucketAccess, readonly { actions: readonly string[]; prefix: string }[]>
+> = {
+  // The presigned POST is signed with the function's credentials: S3 checks s3:PutObject of the signer.
+  upload: [{ actions: ['s3:PutObject'], prefix: UPLOAD_PREFIX }],
+  // Presigned GET links (5 minutes) for accepted and quarantined files.
+  download: [
+    { actions: ['s3:GetObject'], prefix: UPLOAD_PREFIX },
+    { actions: ['s3:GetObject'], prefix: QUARANTINE_PREFIX },
+  ],
+  // Stream and hash the upload; a rejected file is moved: CopyObject (Get on the source, Put on the target) + Delete.
+  record: [
+    { actions: ['s3:GetObject', 's3:DeleteObject'], prefix: UPLOAD_PREFIX },
+    { actions: ['s3:PutObject'], prefix: QUARANTINE_PREFIX },
+  ],
+};
+
+/** SES actions of a function that sends email (the SES v1 SendEmail call, and its raw variant). */
+export const SES_SEND_ACTIONS: readonly string[] = ['ses:SendEmail', 'ses:SendRawEmail'];
+
+/** What a function's access fields may refer to. */
+export interface FunctionAccessResources {
+  readonly bucket: {
+    /** Bucket name (`BUCKET_NAME`). */
+    readonly name: string;
+    /**
+     * Bucket ARN. When the bucket lives in another stack, pass an import whose export name is known at construction
+     * (`producer.exportValue(bucket.bucketArn)`): the cdk-nag acknowledgement of each prefix wildcard names the ARN
+     * as it appears in the template.
+     */
+    readonly arn: string;
+    /** Only for a customer-managed key; the uploads bucket uses SSE-S3. */
+    readonly encryptionKey?: IBucket['encryptionKey'];
+  };
+  /** The link-signing secret (`LINK_SECRET_ARN`). */
+  readonly linkSecret: ISecret;
+  /** Sending email; required as soon as one function has `sendsEmail`. */
+  readonly mail?: {
+    /** `MAIL_FROM`, as SES accepts it in `Source`. */
+    readonly from: string;
+    /** ARN of the SES identity that authorises the sender (the domain of the address). */
+    readonly identityArn: string;
+    /** Configuration set name (`SES_CONFIGURATION_SET`) and ARN. */
+    readonly configurationSetName: string;
+    readonly configurationSetArn: string;
+  };
+}
+
+/**
+ * Sets the environment and grants for `access` on `fn` (the table is ProjectFunction's own `tableAccess`):
+ * - any bucket use (`bucketAccess` or `bucketName`): `BUCKET_NAME`; `bucketAccess` adds `BUCKET_GRANTS[access]`;
+ * - `linkSecret`: `LINK_SECRET_ARN` and `secret.grantRead` (GetSecretValue, DescribeSecret on that secret only);
+ * - `sendsEmail`: `MAIL_FROM`, `SES_CONFIGURATION_SET`, and the SES send actions on the sender identity and the
+ *   configuration set only.
+ */
+export function applyFunctionAccess(
+  fn: ProjectFunction,
+  access: FunctionAccess,
+  resources: FunctionAccessResources,
+): void {
+  if (access.bucketAccess || access.bucketName) {
+    fn.addEnvironment('BUCKET_NAME', resources.bucket.name);
+  }
+  if (access.bucketAccess) {
+    grantBucketPrefixes(fn, access.bucketAccess, resources.bucket);
+  }
+  if (access.linkSecret) {
+    resources.linkSecret.grantRead(fn);
+    // An ARN, not the secret value: the function reads the value at cold start with its role.
+    fn.addEnvironment('LINK_SECRET_ARN', resources.linkSecret.secretArn);
+  }
+  if (access.sendsEmail) {
+    const mail = resources.mail;
+    if (!mail) throw new Error(`${fn.node.id}: sends email, but no sender (context mailFrom) was configured`);
+    fn.addEnvironment('MAIL_FROM', mail.from);
+    fn.addEnvironment('SES_CONFIGURATION_SET', mail.configurationSetName);
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: [...SES_SEND_ACTIONS],
+      resourceArns: [mail.identityArn, mail.configurationSetArn],
+    });
+  }
+}
+
+function grantBucketPrefixes(
+  fn: ProjectFunction,
+  access: BucketAccess,
+  bucket: FunctionAccessResources['bucket'],
+): void {
+  const role = fn.role;
+  if (!role) throw new Error(`${fn.node.id}: a ProjectFunction always has a role`);
+  const acknowledged = new Set<string>();
+  for (const { actions, prefix } of BUCKET_GRANTS[access]) {
+    const objectArn = `${bucket.arn}/${prefix}*`;
+    iam.Grant.addToPrincipal({ grantee: fn, actions: [...actions], resourceArns: [objectArn] });
+    const finding = `AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(fn).resolve(objectArn))}]`;
+    if (acknowledged.has(finding)) continue;
+    acknowledged.add(finding);
+    Validations.of(role).acknowledge({
+      id: finding,
+      reason:
+        `S3 object permissions can only be narrowed to a key prefix with a trailing wildcard: this is the ` +
+        `${prefix} prefix of the uploads bucket, not the bucket (object keys end in a per-upload UUID that is not ` +
+        `known at deploy time). The actions are exactly ${actions.join(', ')}.`,
+    });
+  }
+  if (bucket.encryptionKey) {
+    const writes = BUCKET_GRANTS[access].some((g) => g.actions.includes('s3:PutObject'));
+    if (writes) bucket.encryptionKey.grantEncryptDecrypt(fn);
+    else bucket.encryptionKey.grantDecrypt(fn);
+  }
+}
+
+/**
+ * A resolved CloudFormation value written the way cdk-nag names IAM5 resource findings: Fn::Join concatenated,
+ * Fn::ImportValue as its export name, Ref as `<Id>`, Fn::GetAtt as `<Id.Attr>`.
+ */
+export function nagResourceName(value: unknown): string {
+  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  const node = value as Record<string, unknown>;
+  if (Array.isArray(node['Fn::Join'])) {
+    const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
+    return items.map(nagResourceName).join(delimiter);
+  }
+  if ('Fn::ImportValue' in node) return nagResourceName(node['Fn::ImportValue']);
+  if ('Ref' in node) return `<${nagResourceName(node.Ref)}>`;
+  if (Array.isArray(node['Fn::GetAtt'])) {
+    const [id, attribute] = node['Fn::GetAtt'] as [unknown, unknown];
+    return `<${nagResourceName(id)}.${nagResourceName(attribute)}>`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,337 @@
+/**
+ * What each function may touch, derived from the access fields of functions/routes.ts: S3 actions per key prefix,
+ * the link secret, SES; the environment that goes with them; the S3 -> EventBridge -> recorder wiring; bucket CORS.
+ * The expectations below are written out independently of infra/constructs/function-access.ts.
+ */
+import { Buffer } from 'node:buffer';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  httpRoutes,
+  objectCreatedHandlers,
+  type BucketAccess,
+  type FunctionAccess,
+} from '../../functions/routes';
+import { buildApp, type BuiltApp } from '../../infra/build-app';
+import {
+  asList,
+  cdkJsonContext,
+  exportNameOf,
+  newTestApp,
+  render,
+  statementsOf,
+  type Resources,
+  type Statement,
+} from './support';
+
+type Access = FunctionAccess & { id: string };
+const allFunctions: readonly Access[] = [...httpRoutes, ...objectCreatedHandlers];
+
+/** `[action, key pattern]` pairs each bucket access level allows, and nothing else. */
+const EXPECTED_S3: Readonly<Record<BucketAccess, readonly (readonly [string, string])[]>> = {
+  upload: [['s3:PutObject', 'uploads/*']],
+  download: [
+    ['s3:GetObject', 'uploads/*'],
+    ['s3:GetObject', 'quarantine/*'],
+  ],
+  record: [
+    ['s3:GetObject', 'uploads/*'],
+    ['s3:DeleteObject', 'uploads/*'],
+    ['s3:PutObject', 'quarantine/*'],
+  ],
+};
+
+/** Variables only the local stack may set. */
+const isLocalOnly = (name: string): boolean =>
+  ['LOCAL_OPEN_READS', 'LINK_SECRET_FILE'].includes(name) || name.startsWith('CLOCK_') || name.endsWith('_ENDPOINT');
+
+const context = cdkJsonContext() as { appOrigin: string; mailFrom: string };
+
+describe('function access (from functions/routes.ts)', () => {
+  let built: BuiltApp;
+  let stateful: Template;
+  let stateless: Template;
+  let cleanup: () => void;
+
+  beforeAll(() => {
+    // Prepare: one synth for the file, with cdk.json's context (appOrigin, mailFrom).
+    const test = newTestApp();
+    cleanup = test.cleanup;
+    built = buildApp(test.app, { adminApiKeySha256: 'ef'.repeat(32), nag: false });
+    // Act
+    stateful = Template.fromStack(built.stateful);
+    stateless = Template.fromStack(built.stateless);
+  }, 120_000);
+
+  afterAll(() => cleanup?.());
+
+  const logicalIdOf = (element: CfnElement) => element.stack.getLogicalId(element);
+  const resources = () => stateless.toJSON().Resources as Resources;
+  const functionResource = (id: string) => {
+    const fn = built.stateless.functions.get(id);
+    if (!fn) throw new Error(`no function ${id}`);
+    return resources()[logicalIdOf(fn.node.defaultChild as CfnElement)]!;
+  };
+  const variablesOf = (id: string) => functionResource(id).Properties.Environment.Variables as Record<string, unknown>;
+  /** The Allow statements of the identity policies attached to the function's role. */
+  const allowsOf = (id: string): Statement[] => {
+    const fn = built.stateless.functions.get(id)!;
+    const roleRef = JSON.stringify([{ Ref: logicalIdOf(fn.role!.node.defaultChild as CfnElement) }]);
+    return statementsOf(stateless)
+      .filter(({ type, logicalId }) => type === 'AWS::IAM::Policy' && JSON.stringify(resources()[logicalId]!.Properties.Roles) === roleRef)
+      .map(({ statement }) => statement)
+      .filter((s) => s.Effect === 'Allow');
+  };
+  /** `[action, resource]` pairs of the function's Allow statements whose actions start with `service:`. */
+  const pairsOf = (id: string, service: string): string[][] =>
+    allowsOf(id).flatMap((s) =>
+      asList(s.Action)
+        .filter((a) => a.startsWith(`${service}:`))
+        .flatMap((a) => asList(s.Resource).map((r) => [a, render(r)])),
+    );
+  const sortPairs = (pairs: readonly (readonly string[])[]) => pairs.map((p) => p.join(' on ')).sort();
+
+  const bucketArnImport = () =>
+    `import(${exportNameOf(stateful, { 'Fn::GetAtt': [logicalIdOf(built.stateful.uploadsBucket.node.defaultChild as CfnElement), 'Arn'] })})`;
+  const bucketNameImport = () =>
+    `import(${exportNameOf(stateful, { Ref: logicalIdOf(built.stateful.uploadsBucket.node.defaultChild as CfnElement) })})`;
+  const secretArnImport = () =>
+    `import(${exportNameOf(stateful, { Ref: logicalIdOf(built.stateful.linkSecret.node.defaultChild as CfnElement) })})`;
+
+  it('covers every access kind, so that each test below can tell functions apart', () => {
+    const kinds = new Set(allFunctions.map((f) => f.bucketAccess ?? (f.bucketName ? 'name' : 'none')));
+    expect([...kinds].sort()).toEqual(['download', 'name', 'none', 'record', 'upload']);
+    expect(allFunctions.some((f) => f.linkSecret) && allFunctions.some((f) => !f.linkSecret)).toBe(true);
+    expect(allFunctions.some((f) => f.sendsEmail) && allFunctions.some((f) => !f.sendsEmail)).toBe(true);
+  });
+
+  describe('S3', () => {
+    it.each(allFunctions.map((f) => [f.id, f.bucketAccess ?? 'no bucket access'] as const))(
+      '%s gets exactly the S3 actions of %s, each on its key prefix only',
+      (id, access) => {
+        const expected =
+          access === 'no bucket access' ? [] : EXPECTED_S3[access].map(([action, keys]) => [action, `${bucketArnImport()}/${keys}`]);
+        expect(sortPairs(pairsOf(id, 's3'))).toEqual(sortPairs(expected));
+      },
+    );
+
+    it('never allows s3:* nor a whole-bucket object ARN, in any policy of either stack', () => {
+      const bucketWide = [`${bucketArnImport()}/*`, bucketArnImport()];
+      for (const template of [stateful, stateless]) {
+        for (const { logicalId, statement } of statementsOf(template)) {
+          if (statement.Effect !== 'Allow') continue;
+          const actions = asList(statement.Action);
+          expect({ logicalId, wildcardS3: actions.filter((a) => /^s3:.*\*/.test(a)) }).toEqual({ logicalId, wildcardS3: [] });
+          if (!actions.some((a) => a.startsWith('s3:'))) continue;
+          const resourcesOfStatement = asList(statement.Resource).map(render);
+          expect({ logicalId, bucketWide: resourcesOfStatement.filter((r) => bucketWide.includes(r)) }).toEqual({
+            logicalId,
+            bucketWide: [],
+          });
+        }
+      }
+    });
+
+    it.each(allFunctions.map((f) => [f.id, !!(f.bucketAccess || f.bucketName)] as const))(
+      '%s has BUCKET_NAME: %s (and never MAX_UPLOAD_BYTES: the 25 MB default applies)',
+      (id, expected) => {
+        const variables = variablesOf(id);
+        expect('BUCKET_NAME' in variables).toBe(expected);
+        if (expected) expect(render(variables.BUCKET_NAME)).toBe(bucketNameImport());
+        expect('MAX_UPLOAD_BYTES' in variables).toBe(false);
+      },
+    );
+  });
+
+  describe('link secret', () => {
+    it('is generated (64 characters, no punctuation) and retained in the stateful stack', () => {
+      const secrets = Object.values(stateful.findResources('AWS::SecretsManager::Secret'));
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } },
+      });
+      expect(secrets[0]!.Properties.GenerateSecretString.SecretStringTemplate).toBeUndefined();
+      stateless.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    });
+
+    it.each(allFunctions.map((f) => [f.id, !!f.linkSecret] as const))('%s may read the secret: %s', (id, expected) => {
+      const pairs = pairsOf(id, 'secretsmanager');
+      expect(sortPairs(pairs)).toEqual(
+        expected
+          ? sortPairs([
+              ['secretsmanager:DescribeSecret', secretArnImport()],
+              ['secretsmanager:GetSecretValue', secretArnImport()],
+            ])
+          : [],
+      );
+    });
+
+    it.each(allFunctions.map((f) => [f.id, !!f.linkSecret] as const))('%s has LINK_SECRET_ARN: %s', (id, expected) => {
+      const variables = variablesOf(id);
+      expect('LINK_SECRET_ARN' in variables).toBe(expected);
+      if (expected) expect(render(variables.LINK_SECRET_ARN)).toBe(secretArnImport());
+    });
+  });
+
+  describe('email', () => {
+    const configurationSetRef = () => {
+      const sets = Object.keys(stateless.findResources('AWS::SES::ConfigurationSet'));
+      expect(sets).toHaveLength(1);
+      return `ref(${sets[0]})`;
+    };
+    const sesArn = (resource: string) =>
+      `arn:ref(AWS::Partition):ses:ref(AWS::Region):ref(AWS::AccountId):${resource}`;
+
+    it.each(allFunctions.map((f) => [f.id, !!f.sendsEmail] as const))(
+      '%s may send email: %s, and only from the mailFrom domain identity with the configuration set',
+      (id, expected) => {
+        const domain = context.mailFrom.replace(/^.*@/, '').replace(/>$/, '');
+        const resourcesAllowed = [sesArn(`identity/${domain}`), sesArn(`configuration-set/${configurationSetRef()}`)];
+        const expectedPairs = expected
+          ? ['ses:SendEmail', 'ses:SendRawEmail'].flatMap((action) => resourcesAllowed.map((r) => [action, r]))
+          : [];
+        expect(sortPairs(pairsOf(id, 'ses'))).toEqual(sortPairs(expectedPairs));
+      },
+    );
+
+    it.each(allFunctions.map((f) => [f.id, !!f.sendsEmail] as const))(
+      '%s has MAIL_FROM and SES_CONFIGURATION_SET: %s',
+      (id, expected) => {
+        const variables = variablesOf(id);
+        expect(['MAIL_FROM' in variables, 'SES_CONFIGURATION_SET' in variables]).toEqual([expected, expected]);
+        if (!expected) return;
+        // SES wants non-ASCII display names as RFC 2047 encoded words.
+        const [, name, address] = /^(.*) <(.*)>$/.exec(context.mailFrom)!;
+        expect(variables.MAIL_FROM).toBe(`=?UTF-8?B?${Buffer.from(name!, 'utf8').toString('base64')}?= <${address}>`);
+        expect(render(variables.SES_CONFIGURATION_SET)).toBe(configurationSetRef());
+      },
+    );
+  });
+
+  describe('environment', () => {
+    it.each(allFunctions.map((f) => [f.id] as const))('%s carries no local-only variable', (id) => {
+      expect(Object.keys(variablesOf(id)).filter(isLocalOnly)).toEqual([]);
+    });
+
+    it('recognises local-only names (the check above can fail)', () => {
+      expect(['S3_ENDPOINT', 'LINK_SECRET_FILE', 'CLOCK_START', 'LOCAL_OPEN_READS', 'TABLE_NAME'].filter(isLocalOnly)).toEqual([
+        'S3_ENDPOINT',
+        'LINK_SECRET_FILE',
+        'CLOCK_START',
+        'LOCAL_OPEN_READS',
+      ]);
+    });
+  });
+
+  describe('uploads bucket -> recorder', () => {
+    it('sends the bucket events to EventBridge natively: no notification custom resource, no Lambda in the stateful stack', () => {
+      const uploadsId = logicalIdOf(built.stateful.uploadsBucket.node.defaultChild as CfnElement);
+      const uploads = (stateful.toJSON().Resources as Resources)[uploadsId]!;
+      expect(uploads.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+      for (const template of [stateful, stateless]) {
+        template.resourceCountIs('Custom::S3BucketNotifications', 0);
+      }
+      stateful.resourceCountIs('AWS::Lambda::Function', 0);
+    });
+
+    it.each(objectCreatedHandlers.map((h) => [h.id, h.prefix] as const))(
+      '%s is invoked by a rule on Object Created under %s in the uploads bucket, with the failed-events queue as DLQ',
+      (id, prefix) => {
+        const rules = Object.entries(stateless.findResources('AWS::Events::Rule'));
+        expect(rules).toHaveLength(objectCreatedHandlers.length);
+        const fnId = logicalIdOf(built.stateless.functions.get(id)!.node.defaultChild as CfnElement);
+        const queueId = logicalIdOf(built.stateless.failedEventQueues.get(id)!.node.defaultChild as CfnElement);
+        const [ruleId, rule] = rules.find(([, r]) => JSON.stringify(r.Properties.Targets).includes(`"${fnId}"`)) ?? [];
+        expect(rule).toBeDefined();
+        const pattern = rule!.Properties.EventPattern;
+        expect(pattern.source).toEqual(['aws.s3']);
+        expect(pattern['detail-type']).toEqual(['Object Created']);
+        expect(pattern.detail.object).toEqual({ key: [{ prefix }] });
+        expect(pattern.detail.bucket.name.map(render)).toEqual([bucketNameImport()]);
+        expect(Object.keys(pattern).sort()).toEqual(['detail', 'detail-type', 'source']);
+        expect(rule!.Properties.Targets).toEqual([
+          expect.objectContaining({
+            Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          }),
+        ]);
+        // EventBridge may invoke the function, from this rule only.
+        stateless.hasResourceProperties('AWS::Lambda::Permission', {
+          Action: 'lambda:InvokeFunction',
+          Principal: 'events.amazonaws.com',
+          FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+        });
+      },
+    );
+
+    it.each(objectCreatedHandlers.map((h) => [h.id] as const))(
+      '%s retries a failed invocation twice, then sends the event to its failed-events queue',
+      (id) => {
+        const fnId = logicalIdOf(built.stateless.functions.get(id)!.node.defaultChild as CfnElement);
+        const queueId = logicalIdOf(built.stateless.failedEventQueues.get(id)!.node.defaultChild as CfnElement);
+        const configs = Object.values(stateless.findResources('AWS::Lambda::EventInvokeConfig')).filter(
+          (c) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnId }),
+        );
+        expect(configs).toHaveLength(1);
+        expect(configs[0]!.Properties).toEqual({
+          FunctionName: { Ref: fnId },
+          Qualifier: '$LATEST',
+          MaximumRetryAttempts: 2,
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+        });
+        // The function's role may send to that queue and to no other.
+        expect(sortPairs(pairsOf(id, 'sqs').filter(([a]) => a === 'sqs:SendMessage'))).toEqual([
+          `sqs:SendMessage on getatt(${queueId}.Arn)`,
+        ]);
+      },
+    );
+
+    it.each(objectCreatedHandlers.map((h) => [h.id] as const))(
+      "%s's failed-events queue is encrypted, refuses plain HTTP and has a depth alarm",
+      (id) => {
+        const queueId = logicalIdOf(built.stateless.failedEventQueues.get(id)!.node.defaultChild as CfnElement);
+        const queue = resources()[queueId]!;
+        expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+        const denies = statementsOf(stateless).filter(
+          ({ type, statement }) =>
+            type === 'AWS::SQS::QueuePolicy' &&
+            statement.Effect === 'Deny' &&
+            JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }),
+        );
+        expect(denies.map(({ statement }) => [statement.Action, statement.Condition])).toEqual([
+          ['sqs:*', { Bool: { 'aws:SecureTransport': 'false' } }],
+        ]);
+        const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).filter(
+          (a) => JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }]),
+        );
+        expect(alarms).toHaveLength(1);
+        expect(alarms[0]!.Properties).toMatchObject({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Threshold: 1,
+          EvaluationPeriods: 1,
+          TreatMissingData: 'notBreaching',
+        });
+      },
+    );
+  });
+
+  describe('bucket CORS', () => {
+    it('lets only the configured app origin POST (presigned form uploads), nothing else', () => {
+      const uploadsId = logicalIdOf(built.stateful.uploadsBucket.node.defaultChild as CfnElement);
+      const uploads = (stateful.toJSON().Resources as Resources)[uploadsId]!;
+      expect(uploads.Properties.CorsConfiguration).toEqual({
+        CorsRules: [{ AllowedOrigins: [context.appOrigin], AllowedMethods: ['POST'], AllowedHeaders: ['*'], MaxAge: 3000 }],
+      });
+      expect(built.appOrigin).toBe(context.appOrigin);
+      // The access-log bucket is never reached from a browser.
+      const logsId = logicalIdOf(built.stateful.accessLogsBucket.node.defaultChild as CfnElement);
+      expect((stateful.toJSON().Resources as Resources)[logsId]!.Properties.CorsConfiguration).toBeUndefined();
+    });
+  });
+});
