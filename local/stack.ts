@@ -93,7 +93,8 @@ function deliverObjectEvents(
   // s3rver is an EventEmitter at run time; its published typings leave that out.
   (emulators.s3 as unknown as EventEmitter).on('event', (event: { Records: S3rverRecord[] }) => {
     for (const record of event.Records) {
-      if (!record.eventName.startsWith('ObjectCreated:')) continue;
+      // Only the app's bucket has the EventBridge rule; tests may use other buckets on the same s3rver.
+      if (!record.eventName.startsWith('ObjectCreated:') || record.s3.bucket.name !== LOCAL_BUCKET_NAME) continue;
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
       const bridged = {
         version: '0',

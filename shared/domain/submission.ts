@@ -29,13 +29,20 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 export const UPLOAD_FORM_TTL_SECONDS = 10 * 60;
 
 /**
- * A file name as the unit's computer named it, made safe to show: NFC, the part after the last / or \ (a path
- * never survives, whatever line separators it holds), no control characters.
+ * A file name as the unit's computer named it, made safe to show, in this order: lone surrogates become U+FFFD
+ * (first, so that removing a character between two halves cannot fuse them into a new one), NFC, no control
+ * characters (C0 and DEL, so no CR/LF), and only the part after the last / or \ (a path never survives, whatever
+ * line separators it holds). Not trimmed: see {@link cleanFileName}.
  */
+export function baseFileName(name: string): string {
+  const wellFormed = name.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  const visible = [...wellFormed.normalize('NFC')].filter((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f).join('');
+  return visible.slice(Math.max(visible.lastIndexOf('/'), visible.lastIndexOf('\\')) + 1);
+}
+
+/** {@link baseFileName}, trimmed: what is stored and shown. */
 export function cleanFileName(name: string): string {
-  const nfc = name.normalize('NFC');
-  const base = nfc.slice(Math.max(nfc.lastIndexOf('/'), nfc.lastIndexOf('\\')) + 1);
-  return [...base].filter((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f).join('').trim();
+  return baseFileName(name).trim();
 }
 
 /** A file name as sent by the browser; only ever displayed, never part of a key. */

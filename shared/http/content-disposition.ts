@@ -11,23 +11,17 @@
  * RFC 6266 section 4.3: user agents that understand `filename*` prefer it; older ones use `filename`.
  */
 
+import { baseFileName } from '../domain/submission';
+
 /** Used when nothing of the name is left (empty, only a path, only control characters). */
 const DEFAULT_NAME = 'tai-lieu';
 
 /** RFC 5987 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~". */
 const ATTR_CHAR = /^[A-Za-z0-9!#$&+\-.^_`|~]$/;
 
-/**
- * The name as it is offered for download: NFC, control characters (C0 and DEL, so CR and LF) removed, and only the
- * part after the last `/` or `\`. {@link DEFAULT_NAME} if nothing is left.
- */
+/** The name as it is offered for download ({@link baseFileName}); {@link DEFAULT_NAME} if nothing is left. */
 function downloadFileName(fileName: string): string {
-  const clean = fileName
-    .normalize('NFC')
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    .replace(/[\u0000-\u001f\u007f]/g, '');
-  // Not /^.*[\\/]/: `.` stops at U+2028/U+2029, which would leave the path in.
-  const name = clean.slice(Math.max(clean.lastIndexOf('/'), clean.lastIndexOf('\\')) + 1);
+  const name = baseFileName(fileName);
   return name === '' ? DEFAULT_NAME : name;
 }
 

@@ -3,25 +3,27 @@
  * of the test harness: the page, the presigned upload straight to s3rver, the recorder run by the object-created
  * event, the page's poll and reload, the receipt in the SES emulator, and the pages of revoked and forged links.
  *
- * Each test uses its own sample unit (B, C, D) so that files and mail of one test never show up in another; the
- * harness clock is fixed at 25/11/2021 09:00 (ICT), before the 6-month report's deadline (10/12/2021).
+ * Each test uses its own sample unit (D, C, B), and reads only the mail sent to that unit about its own file, so
+ * that neither the other tests here nor other test files (same stack, same bucket, same mailbox) interfere. The
+ * upload test uses unit D and the link test unit B because test/integration/uploads.test.ts counts every mail to
+ * don-vi-mau-a and don-vi-mau-b; no test here sends mail to those two. The harness clock starts at 25/11/2021 09:00
+ * (ICT) and runs forward in real time: well before the 6-month report's deadline (10/12/2021).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/emulators';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
 import { fileLinkKeys } from '../../shared/adapters/secrets/link-keys';
 import { checkDeclaredType } from '../../shared/domain/file-check';
 import { formatInstantVi } from '../../shared/domain/time';
-import type { StackInfo } from '../../local/stack';
+import { offsetClock, type Clock } from '../../shared/ports/clock';
 import { toDocumentClient } from '../../shared/runtime/aws-clients';
 import { issueLink, revokeLinks, type LinkDeps } from '../../shared/use-cases/links';
 import { launchBrowser, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
-import { startE2eStack, type E2eStack } from './stack';
 
 const CLUSTER = 'thanh-hoa-cum-5';
 const PLAN = '2021-2022';
@@ -33,29 +35,20 @@ const unitName = (letter: string) => `Công đoàn Trường mẫu ${letter.toUp
 const unitEmail = (unitId: string) => `${unitId}@example.com`;
 
 // ---------------------------------------------------------------------------------------------------------------
-// The stack (see ./stack.ts for why it is not the harness's) and links signed with its own secret, as
-// `npm run cli -- link` does for the local target.
+// The harness's stack, its clock, and links signed with its own secret, as `npm run cli -- link` does for the local
+// target.
 
-let local: E2eStack;
-let stack: StackInfo;
-let dynamo: DynamoDBClient;
-let linkDeps: LinkDeps;
+const stack = inject('stack');
+if (!stack.clock) throw new Error('The harness stack should run on a simulated clock (HARNESS_NOW), see test/support/global-setup.ts');
+/** The stack's clock: HARNESS_NOW when the harness started, running forward in real time (as the handlers see it). */
+const clock: Clock = offsetClock(stack.clock.start, stack.clock.startedAt);
 
-beforeAll(async () => {
-  local = await startE2eStack();
-  stack = local.info;
-  dynamo = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
-  linkDeps = {
-    repos: createDynamoRepositories(toDocumentClient(dynamo), stack.tableName, local.clock),
-    linkKeys: fileLinkKeys(stack.linkSecretFile),
-    clock: local.clock,
-  };
-});
-
-afterAll(async () => {
-  dynamo?.destroy();
-  await local?.close();
-});
+const dynamo = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+const linkDeps: LinkDeps = {
+  repos: createDynamoRepositories(toDocumentClient(dynamo), stack.tableName, clock),
+  linkKeys: fileLinkKeys(stack.linkSecretFile),
+  clock,
+};
 
 async function linkFor(unitId: string): Promise<{ url: string; token: string }> {
   const link = await issueLink(linkDeps, { clusterId: CLUSTER, unitId, planId: PLAN }, stack.apiUrl);
@@ -156,6 +149,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  dynamo.destroy();
 });
 
 /** Opens a URL in a fresh context (closing the previous one). */
@@ -168,28 +162,29 @@ async function open(url: string): Promise<{ t: TestContext; page: Page; status: 
 
 describe('member link in Chromium', () => {
   it('uploads a PDF with a Vietnamese name: on time after reload, file listed, receipt emailed with its SHA-256', async () => {
-    const unitId = 'don-vi-mau-b';
+    const unitId = 'don-vi-mau-d';
     const { url } = await linkFor(unitId);
     const { t, page, status } = await open(url);
 
     expect(status).toBe(200);
-    expect(await text(page, 'h1')).toBe(unitName('b'));
+    expect(await text(page, 'h1')).toBe(unitName('d'));
     expect(await byTestId(page, `milestone-${MILESTONE}`).count()).toBe(1);
     expect(await text(page, `[data-testid="milestone-${MILESTONE}"] h2`)).toBe('Báo cáo sơ kết 06 tháng đầu năm học 2021 - 2022');
     expect(await text(page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Chưa đến hạn');
     expect(await byTestId(page, `milestone-${MILESTONE}`).locator('[data-testid="file-row"]').count()).toBe(0);
     await saveScreenshot(page, 'member-upload-1-before');
+    await saveScreenshot(byTestId(page, `milestone-${MILESTONE}`), 'member-upload-1-before-card');
 
-    const fileName = 'Báo cáo sơ kết 6 tháng - Đơn vị mẫu B.pdf';
+    const fileName = 'Báo cáo sơ kết 6 tháng - Đơn vị mẫu D.pdf';
     expect(fileName).toBe(fileName.normalize('NFC'));
-    const bytes = minimalPdf('Bao cao so ket 6 thang - don vi mau B');
+    const bytes = minimalPdf('Bao cao so ket 6 thang - don vi mau D');
     await byTestId(page, `file-${MILESTONE}`).setInputFiles({ name: fileName, mimeType: 'application/pdf', buffer: bytes });
-    const sentFrom = local.clock.now();
+    const sentFrom = clock.now();
     await byTestId(page, `submit-${MILESTONE}`).click();
 
     // Only the reloaded page says "on time"; before that the badge still says "Chưa đến hạn".
     await byTestId(page, `status-${MILESTONE}`).filter({ hasText: 'Đã nộp đúng hạn' }).waitFor({ timeout: RELOAD_TIMEOUT_MS });
-    const receivedBy = local.clock.now();
+    const receivedBy = clock.now();
     expect(await text(page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Đã nộp đúng hạn');
     expect(await text(page, `[data-testid="upload-status-${MILESTONE}"]`)).toBe('');
 
@@ -205,15 +200,18 @@ describe('member link in Chromium', () => {
     const receivedAtLabel = receivedAt![2]!;
     expect(receivedAtLabel).toMatch(/ 25\/11\/2021$/);
     expect(minuteLabels(sentFrom, receivedBy)).toContain(receivedAtLabel);
-    expect(await rows.locator('.file--quarantined, .file__quarantine').count()).toBe(0);
+    expect(await rows.getAttribute('class')).toBe('file');
+    expect(await rows.locator('.file__quarantine, .tag--late').count()).toBe(0);
     expect(await rows.locator('.file__hash code').getAttribute('title')).toBe(sha256(bytes));
     await saveScreenshot(page, 'member-upload-2-on-time');
+    await saveScreenshot(byTestId(page, `milestone-${MILESTONE}`), 'member-upload-2-on-time-card');
 
-    const receipts = await waitForMail(unitEmail(unitId), (e) => e.subject.includes('Biên nhận'));
-    expect(receipts).toHaveLength(1);
-    const receipt = receipts[0]!;
+    // This upload's mail to the unit: the file name is this test's own (other test files upload for the same unit).
+    const mails = await waitForMail(unitEmail(unitId), (e) => (e.body.text ?? '').includes(`- Tên tệp: ${fileName}\n`));
+    expect(mails).toHaveLength(1);
+    const receipt = mails[0]!;
     expect(receipt.destination.to).toEqual([unitEmail(unitId)]);
-    expect(receipt.subject).toBe(`[Cụm Thi đua số 5] Biên nhận: Báo cáo sơ kết 06 tháng đầu năm học – ${unitName('b')}`);
+    expect(receipt.subject).toBe(`[Cụm Thi đua số 5] Biên nhận: Báo cáo sơ kết 06 tháng đầu năm học – ${unitName('d')}`);
     for (const body of [receipt.body.text ?? '', receipt.body.html ?? '']) {
       expect(body).toContain(fileName);
       expect(body).toContain(sha256(bytes));
@@ -256,27 +254,30 @@ describe('member link in Chromium', () => {
     expect(await rows.count()).toBe(1);
     expect(await rows.getAttribute('class')).toContain('file--quarantined');
     expect(await rows.locator('.file__name').textContent()).toBe(`Lần 1 ${fileName}`);
-    expect(await text(page, '[data-testid="file-row"] .file__quarantine')).toBe(`đã cách ly ${reason}`);
+    expect(((await rows.locator('.file__quarantine').textContent()) ?? '').trim()).toBe(`đã cách ly ${reason}`);
     expect(await text(page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Chưa đến hạn');
     // Still open for a corrected file.
     expect(await byTestId(page, `file-${MILESTONE}`).isEnabled()).toBe(true);
     await saveScreenshot(page, 'member-upload-3-quarantined');
+    await saveScreenshot(byTestId(page, `milestone-${MILESTONE}`), 'member-upload-3-quarantined-card');
 
-    const notices = await waitForMail(unitEmail(unitId), (e) => e.subject.includes('Tệp chưa được chấp nhận'));
+    // This upload's mail to the unit (other test files upload for the same unit): one notice, no receipt.
+    const notices = await waitForMail(unitEmail(unitId), (e) => (e.body.text ?? '').includes(`- Tên tệp: ${fileName}\n`));
     expect(notices).toHaveLength(1);
+    expect(notices[0]!.subject).toBe(`[Cụm Thi đua số 5] Tệp chưa được chấp nhận: Báo cáo sơ kết 06 tháng đầu năm học – ${unitName('c')}`);
+    expect(notices[0]!.subject).not.toContain('Biên nhận');
     expect(notices[0]!.body.text).toContain(`Lý do: ${reason}`);
-    expect(notices[0]!.body.text).toContain(`- Tên tệp: ${fileName}`);
-    expect((await mailTo(unitEmail(unitId))).filter((e) => e.subject.includes('Biên nhận'))).toEqual([]);
+    expect(notices[0]!.body.text).toContain(`- Mã kiểm tra SHA-256: ${sha256(png)}`);
 
     expectNoProblems(t);
   });
 
   it('a revoked link shows "replaced" (410), its replacement works, a forged token shows "not found" (404)', async () => {
-    const unitId = 'don-vi-mau-d';
+    const unitId = 'don-vi-mau-b';
     const old = await linkFor(unitId);
     const before = await open(old.url);
     expect(before.status).toBe(200);
-    expect(await text(before.page, 'h1')).toBe(unitName('d'));
+    expect(await text(before.page, 'h1')).toBe(unitName('b'));
 
     await revokeLinks(linkDeps, CLUSTER, unitId);
     const fresh = await linkFor(unitId);
@@ -293,7 +294,7 @@ describe('member link in Chromium', () => {
 
     const working = await open(fresh.url);
     expect(working.status).toBe(200);
-    expect(await text(working.page, 'h1')).toBe(unitName('d'));
+    expect(await text(working.page, 'h1')).toBe(unitName('b'));
     expect(await text(working.page, `[data-testid="status-${MILESTONE}"]`)).toBe('Trạng thái: Chưa đến hạn');
     expect(await byTestId(working.page, `submit-${MILESTONE}`).isVisible()).toBe(true);
     expectNoProblems(working.t);

@@ -2,7 +2,8 @@
  * Uploads end to end through the use cases, against the emulators: DynamoDB Local (own table), s3rver (the
  * harness bucket) and the SES emulator. The clock is a variable, so lateness is tested at ICT midnight.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
@@ -31,10 +32,10 @@ const at = (local: string) => {
   now = new Date(`${local}+07:00`);
 };
 const key: LinkKey = { id: 1, secret: Buffer.from('integration-test-secret-0123456789abcdef') };
-const files = new S3FileStore(createS3Client({ endpoint: stack.s3Endpoint, region: stack.region, credentials: LOCAL_CREDENTIALS }), {
-  bucket: stack.bucketName,
-  endpoint: stack.s3Endpoint,
-});
+// A bucket of its own: the harness stack's bucket has a recorder listening, which would race this test's calls.
+const bucket = `test-uploads-${randomUUID()}`;
+const s3 = createS3Client({ endpoint: stack.s3Endpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+const files = new S3FileStore(s3, { bucket, endpoint: stack.s3Endpoint });
 const mailer = new SesMailer(createSesClient({ endpoint: stack.sesEndpoint }), { from: 'Cụm Thi đua <no-reply@test.local>' });
 let repos: Repositories;
 let member: MemberDeps;
@@ -44,6 +45,7 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const CLUSTER = 'thanh-hoa-cum-5';
 
 beforeAll(async () => {
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const table = await freshTable(counter);
   repos = createDynamoRepositories(table.doc, table.tableName, clock);
   await seedReferenceData(repos, clock);
@@ -94,7 +96,7 @@ describe('a unit uploads its 6-month report', () => {
     expect(policy.conditions).toEqual(
       expect.arrayContaining([
         { key: keyField },
-        { bucket: stack.bucketName },
+        { bucket },
         ['content-length-range', 1, 25 * 1024 * 1024],
         ['eq', '$Content-Type', 'application/pdf'],
       ]),
@@ -195,8 +197,7 @@ describe('files that fail the checks', () => {
 
   it('an object nobody asked for is set aside and records nothing', async () => {
     const stray = `uploads/${CLUSTER}/2021-2022/bao-cao-so-ket-6-thang/don-vi-mau-c/00000000-0000-4000-8000-000000000000`;
-    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-    await createS3Client({ endpoint: stack.s3Endpoint, region: stack.region, credentials: LOCAL_CREDENTIALS }).send(new PutObjectCommand({ Bucket: stack.bucketName, Key: stray, Body: PDF }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: stray, Body: PDF }));
     expect(await recordUpload(recorder, { objectKey: stray, receivedAt: clock.now() })).toEqual({ outcome: 'ignored', reason: 'no upload intent' });
     expect(await files.inspect(stray, { headBytes: 0 })).toBeUndefined();
   });

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -118,13 +118,15 @@ export async function newTestContext(browser: Browser, options: BrowserContextOp
 }
 
 /**
- * Saves a full-page screenshot to test-output/screenshots/<name>.png and returns its path.
+ * Saves a screenshot to test-output/screenshots/<name>.png and returns its path: the whole page, or one element.
+ * @param target a page (full-page screenshot) or a locator (just that element, e.g. one milestone card).
  * @param name a file-system-friendly name, e.g. "member-upload-before".
  */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+export async function saveScreenshot(target: Page | Locator, name: string): Promise<string> {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) throw new Error(`Screenshot name "${name}" should be a plain file name`);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if ('goto' in target) await target.screenshot({ path, fullPage: true });
+  else await target.screenshot({ path });
   return path;
 }

@@ -88,6 +88,8 @@ describe('object keys and file names', () => {
     expect(cleanFileName('C:\\Users\\Tâm\\Báo cáo.pdf')).toBe('Báo cáo.pdf');
     expect(cleanFileName('Ba\u0301o ca\u0301o.pdf')).toBe('Báo cáo.pdf');
     expect(cleanFileName('a\u2028b/c\u0000.pdf')).toBe('c.pdf');
+    // Removing the tab must not fuse two lone surrogates into a new character.
+    expect(cleanFileName('\ud800\t\udc00.pdf')).toBe('\ufffd\ufffd.pdf');
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (name) => {
       const clean = cleanFileName(name);
       return !clean.includes('/') && !clean.includes('\\') && clean === clean.normalize('NFC') && ![...clean].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
