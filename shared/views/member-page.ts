@@ -137,6 +137,7 @@ function documentOf(p: { title: string; nonce: string; body: SafeHtml }): string
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <meta name="color-scheme" content="light">
 <title>${p.title}</title>
 <style nonce="${p.nonce}">${raw(STYLES)}</style>
