@@ -24,6 +24,13 @@ export interface FunctionAccess {
   readonly linkSecret?: boolean;
   /** Sends email through SES. @default false */
   readonly sendsEmail?: boolean;
+  /** Builds links for people (PUBLIC_BASE_URL, the app's origin). @default false */
+  readonly publicBaseUrl?: boolean;
+  /**
+   * Reminder schedules in the project's schedule group: 'read' lists them; 'manage' also creates and deletes them
+   * (and passes the scheduler role). @default - none
+   */
+  readonly schedules?: 'read' | 'manage';
 }
 
 export interface HttpRoute extends FunctionAccess {
@@ -54,6 +61,22 @@ export const httpRoutes: readonly HttpRoute[] = [
     entry: 'functions/api/download-submission.ts',
     tableAccess: 'read',
     bucketAccess: 'download',
+  },
+  {
+    id: 'ListReminders',
+    method: 'GET',
+    path: '/api/clusters/{clusterId}/plans/{planId}/reminders',
+    entry: 'functions/api/list-reminders.ts',
+    tableAccess: 'read',
+    schedules: 'read',
+  },
+  {
+    id: 'ReconcileReminders',
+    method: 'POST',
+    path: '/api/clusters/{clusterId}/plans/{planId}/reminders/reconcile',
+    entry: 'functions/api/reconcile-reminders.ts',
+    tableAccess: 'read',
+    schedules: 'manage',
   },
   {
     id: 'MemberPage',
@@ -102,3 +125,18 @@ export const objectCreatedHandlers: readonly ObjectCreatedHandler[] = [
     sendsEmail: true,
   },
 ];
+
+/** The target of every reminder schedule (EventBridge Scheduler invokes it with a ReminderEvent as input). */
+export interface ScheduledHandler extends FunctionAccess {
+  readonly id: string;
+  readonly entry: string;
+}
+
+export const reminderHandler: ScheduledHandler = {
+  id: 'SendReminders',
+  entry: 'functions/reminders/send-reminders.ts',
+  tableAccess: 'readWrite',
+  linkSecret: true,
+  sendsEmail: true,
+  publicBaseUrl: true,
+};

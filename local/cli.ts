@@ -22,6 +22,12 @@ import type { FileStore } from '../shared/ports/files';
 import type { LinkKeyStore } from '../shared/ports/link-keys';
 import { downloadSubmission, grantExtension, listSubmissions } from '../shared/use-cases/admin-submissions';
 import { issueLink, revokeLinks } from '../shared/use-cases/links';
+import { EventBridgeScheduleStore, createSchedulerClient, type SchedulerSettings } from '../shared/adapters/scheduler/schedule-store';
+import { SesMailer, createSesClient, type SesSettings } from '../shared/adapters/ses/mailer';
+import { ReminderEventSchema } from '../shared/domain/reminders';
+import type { ScheduleStore } from '../shared/ports/scheduler';
+import type { LocalClientSettings } from '../shared/adapters/local-client';
+import { reconcileSchedules, runReminder, type ReminderDeps, type ScheduleReport } from '../shared/use-cases/reminders';
 import { offsetClock, systemClock, type Clock } from '../shared/ports/clock';
 import type { Repositories } from '../shared/ports/repositories';
 import { getPlan, listClusters, listPlans, listUnits } from '../shared/use-cases/read-cluster';
@@ -44,6 +50,13 @@ Verbs:
   submissions <clusterId> [--plan <planId>] every document version received
   download <clusterId> <unitId> <uploadId> [--plan <planId>]
                                            a 5-minute download link for one stored version
+  reminders list <clusterId> [--plan <planId>]
+                                           planned reminder schedules, drift against the live ones, milestones
+                                           that lack a day
+  reminders reconcile <clusterId> [--plan <planId>] [--dry-run]
+                                           create missing schedules and delete extra ones (report only with --dry-run)
+  reminders fire <clusterId> <milestoneId> [--offset N] [--kind reminder|overdue|digest] [--plan <planId>]
+                                           run a reminder now (demo); recipients are chosen now, as at fire time
 
 Options:
   --json     print JSON instead of a table
@@ -64,6 +77,8 @@ interface Target {
   linkKeys(): LinkKeyStore;
   files(): FileStore;
   baseUrl(): string;
+  schedules(): ScheduleStore;
+  reminderDeps(): ReminderDeps;
   close(): void;
 }
 
@@ -86,6 +101,8 @@ function connect(env: NodeJS.ProcessEnv): Target {
   let linkKeys: () => LinkKeyStore;
   let files: () => FileStore;
   let baseUrl: () => string;
+  let schedulerSettings: () => SchedulerSettings & LocalClientSettings;
+  let mail: () => SesSettings & LocalClientSettings;
   if (env.CTD_TARGET === 'aws') {
     tableName = need(env, 'TABLE_NAME', 'the table name from the stateful stack outputs');
     client = new DynamoDBClient({});
@@ -95,6 +112,13 @@ function connect(env: NodeJS.ProcessEnv): Target {
       return new S3FileStore(createS3Client({}), { bucket });
     };
     baseUrl = () => need(env, 'PUBLIC_BASE_URL', 'the public address of the app, e.g. the ApiUrl output');
+    schedulerSettings = () => ({
+      group: need(env, 'SCHEDULE_GROUP', 'the ScheduleGroupName output'),
+      targetArn: need(env, 'REMINDER_TARGET_ARN', 'the ReminderFunctionArn output'),
+      roleArn: need(env, 'SCHEDULER_ROLE_ARN', 'the SchedulerRoleArn output'),
+      deadLetterArn: need(env, 'REMINDER_DLQ_ARN', 'the ReminderDlqArn output'),
+    });
+    mail = () => ({ from: need(env, 'MAIL_FROM', 'the verified sender'), configurationSet: env.SES_CONFIGURATION_SET });
   } else {
     const info = readStackInfo(env);
     client = new DynamoDBClient({ endpoint: info.dynamodbEndpoint, region: info.region, credentials: LOCAL_CREDENTIALS });
@@ -107,18 +131,38 @@ function connect(env: NodeJS.ProcessEnv): Target {
         endpoint: info.s3Endpoint,
       });
     baseUrl = () => info.apiUrl;
+    const local = { region: info.region, credentials: LOCAL_CREDENTIALS };
+    schedulerSettings = () => ({ ...info.scheduler, endpoint: info.schedulerEndpoint, ...local });
+    mail = () => ({ from: info.mailFrom, endpoint: info.sesEndpoint, ...local });
   }
   if (env.NOW) {
     const now = parseInstantIct(env.NOW);
     if (!now) throw new UsageError(`NOW="${env.NOW}" is not an ISO 8601 time, e.g. 2021-12-09T08:00:00+07:00`);
     clock = offsetClock(now);
   }
+  const repos = createDynamoRepositories(toDocumentClient(client), tableName, clock);
   return {
-    repos: createDynamoRepositories(toDocumentClient(client), tableName, clock),
+    repos,
     clock,
     linkKeys,
     files,
     baseUrl,
+    schedules: () => {
+      const settings = schedulerSettings();
+      return new EventBridgeScheduleStore(createSchedulerClient(settings), settings);
+    },
+    reminderDeps: () => {
+      const settings = mail();
+      return {
+        repos,
+        mailer: new SesMailer(createSesClient(settings), settings),
+        linkKeys: linkKeys(),
+        clock,
+        baseUrl: baseUrl(),
+        maxSendRate: Number(env.MAX_SEND_RATE ?? 10),
+        sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      };
+    },
     close: () => client.destroy(),
   };
 }
@@ -127,6 +171,24 @@ function connect(env: NodeJS.ProcessEnv): Target {
 function currentPlan(plans: Plan[], clock: Clock): Plan | undefined {
   const year = schoolYearOf(ictDateOf(clock.now())).startYear;
   return plans.find((p) => p.schoolYear.startYear === year) ?? plans[0];
+}
+
+function formatScheduleReport(report: ScheduleReport, dryRun: boolean): string {
+  const rows = report.planned.map((p) => ({ ...p, live: !report.missing.includes(p) }));
+  const lines = [
+    formatTable(rows, [
+      ['Giờ gửi (ICT)', (r) => formatInstantVi(r.fireAt)],
+      ['Mốc', (r) => r.event.milestoneId],
+      ['Loại', (r) => `${r.event.kind}${r.event.kind === 'reminder' ? ` -${r.event.offset}d` : ''}`],
+      ['Trạng thái', (r) => (r.live ? 'đã đặt' : dryRun ? 'THIẾU' : 'vừa tạo')],
+    ]),
+    '',
+    `Thiếu: ${report.missing.length}; thừa: ${report.extra.length}${dryRun ? '' : `; đã tạo ${report.created}, đã xóa ${report.deleted}`}.`,
+  ];
+  if (report.withoutDay.length > 0) {
+    lines.push('', 'Chưa có ngày cụ thể (chưa nhắc được):', ...report.withoutDay.map((m) => `- ${m.milestoneId}: ${m.title}${m.dueText ? ` (${m.dueText})` : ''}`));
+  }
+  return lines.join('\n');
 }
 
 async function planIdFor(target: Target, clusterId: string, given: string | undefined): Promise<string> {
@@ -159,12 +221,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       plan: { type: 'string' },
       milestone: { type: 'string' },
       reason: { type: 'string' },
+      offset: { type: 'string' },
+      kind: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   const [verb, ...args] = positionals;
   if (values.help || !verb) return USAGE;
-  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download'];
+  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download', 'reminders'];
   if (!known.includes(verb)) throw new UsageError(`Unknown verb "${verb}".\n\n${USAGE}`);
 
   const target = connect(env);
@@ -252,6 +317,27 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           { clusterId, planId: await planIdFor(target, clusterId, values.plan), unitId: requireArg(args[1], 'unitId'), uploadId: requireArg(args[2], 'uploadId') },
         );
         return out(link, () => `${link.fileName}\n${link.url}`);
+      }
+      case 'reminders': {
+        const sub = requireArg(args[0], 'list|reconcile|fire');
+        const clusterId = requireArg(args[1], 'clusterId');
+        const planId = await planIdFor(target, clusterId, values.plan);
+        if (sub === 'list' || sub === 'reconcile') {
+          const dryRun = sub === 'list' || values['dry-run'];
+          const report = await reconcileSchedules({ repos: target.repos, schedules: target.schedules(), clock: target.clock }, clusterId, planId, { dryRun });
+          return out(report, () => formatScheduleReport(report, dryRun));
+        }
+        if (sub !== 'fire') throw new UsageError(`Unknown reminders verb "${sub}" (list, reconcile, fire).`);
+        const kind = ReminderEventSchema.shape.kind.safeParse(values.kind ?? 'reminder');
+        if (!kind.success) throw new UsageError('--kind must be reminder, overdue or digest.');
+        const offset = Number(values.offset ?? 0);
+        const event = ReminderEventSchema.parse({ clusterId, planId, milestoneId: requireArg(args[2], 'milestoneId'), kind: kind.data, offset });
+        const run = await runReminder(target.reminderDeps(), event);
+        return out(run, () =>
+          run.recipients.length === 0
+            ? 'Không có người nhận: mọi đơn vị đã nộp, hoặc mốc này không cần nhắc.'
+            : `Đã gửi ${run.sent.length} email (${run.sent.join(', ') || 'không có'}); đã gửi từ trước: ${run.alreadySent.length}.`,
+        );
       }
       default: {
         const clusterId = requireArg(args[0], 'clusterId');

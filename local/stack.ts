@@ -9,7 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toDocumentClient } from '../shared/runtime/aws-clients';
-import { httpRoutes, objectCreatedHandlers, type ObjectCreatedHandler } from '../functions/routes';
+import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
+import { httpRoutes, objectCreatedHandlers, reminderHandler, type ObjectCreatedHandler } from '../functions/routes';
+import { EventBridgeScheduleStore, createSchedulerClient } from '../shared/adapters/scheduler/schedule-store';
+import { reconcileSchedules } from '../shared/use-cases/reminders';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
 import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
 import { sha256Hex } from '../shared/http/admin-auth';
@@ -42,6 +45,8 @@ export interface StackInfo {
   linkSecretFile: string;
   /** The sender of local emails. */
   mailFrom: string;
+  /** The local reminder schedules' group, target and role (what the CLI's reminder verbs need). */
+  scheduler: typeof LOCAL_SCHEDULER;
   /** Set when the stack runs on a simulated clock (NOW=...). */
   clock?: { start: string; startedAt: number };
   pid: number;
@@ -53,6 +58,8 @@ export interface LocalStackOptions {
   /** Fixed ports for the gateway and emulators; absent: free ports. */
   ports?: Partial<EmulatorPorts> & { api?: number };
   clock: Clock;
+  /** Emails per second a reminder run sends at most (default 10). */
+  maxSendRate?: number;
   /** The simulated clock's start, recorded in stack.json so the CLI follows the same time. */
   simulatedStart?: { start: string; startedAt: number };
   log?: (line: string) => void;
@@ -62,9 +69,47 @@ export interface LocalStack {
   info: StackInfo;
   seed: SeedReport;
   adminApiKey: string;
+  /** Reminder schedules made at start, per plan ("thanh-hoa-cum-5/2021-2022"). */
+  schedules: Record<string, { planned: number; created: number; withoutDay: number }>;
   /** Resolves when every object-created event delivered so far has been handled. */
   drainEvents(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What the CDK app's outputs give in AWS: the schedule group, the reminder function, the scheduler role, the DLQ. */
+export const LOCAL_SCHEDULER = {
+  group: 'cum-thi-dua-local',
+  targetArn: `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:cum-thi-dua-local-SendReminders`,
+  roleArn: 'arn:aws:iam::000000000000:role/cum-thi-dua-local-scheduler',
+  deadLetterArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:cum-thi-dua-local-reminder-dlq`,
+} as const;
+
+/** Makes every plan's reminder schedules match it (the stand-in keeps schedules in memory only). */
+async function syncAllSchedules(
+  endpoints: { dynamodb: string; scheduler: string },
+  clock: Clock,
+): Promise<Record<string, { planned: number; created: number; withoutDay: number }>> {
+  const scheduler = createSchedulerClient({ endpoint: endpoints.scheduler });
+  try {
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: LOCAL_SCHEDULER.group }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConflictException') throw error;
+  }
+  const client = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const deps = {
+    repos: createDynamoRepositories(toDocumentClient(client), LOCAL_TABLE_NAME, clock),
+    schedules: new EventBridgeScheduleStore(scheduler, { ...LOCAL_SCHEDULER, endpoint: endpoints.scheduler }),
+    clock,
+  };
+  const out: Record<string, { planned: number; created: number; withoutDay: number }> = {};
+  for (const cluster of await deps.repos.clusters.list()) {
+    for (const plan of await deps.repos.plans.listPlans(cluster.clusterId)) {
+      const report = await reconcileSchedules(deps, cluster.clusterId, plan.planId);
+      out[`${cluster.clusterId}/${plan.planId}`] = { planned: report.planned.length, created: report.created, withoutDay: report.withoutDay.length };
+    }
+  }
+  client.destroy();
+  return out;
 }
 
 export const LOCAL_MAIL_FROM = 'Cụm Thi đua (máy cục bộ) <no-reply@cum-thi-dua.local>';
@@ -151,8 +196,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     buckets: [LOCAL_BUCKET_NAME],
     corsOrigins: apiOrigin ? [apiOrigin, `http://localhost:${ports.api}`] : ['*'],
     clock: options.clock,
-    // Reminder targets are wired by the reminders feature; until then a firing schedule is only logged.
-    invokeSchedule: async (target) => log(`schedule fired for ${target.arn}`),
+    // Plays Scheduler -> Lambda: the reminder schedules' target is the same handler that deploys.
+    invokeSchedule: async (target) => {
+      if (target.arn !== LOCAL_SCHEDULER.targetArn) throw new Error(`No local function for ${target.arn}`);
+      const { handler } = (await import(pathToFileURL(join(REPO_ROOT, reminderHandler.entry)).href)) as {
+        handler: (event: unknown) => Promise<unknown>;
+      };
+      log(`${reminderHandler.id} ${JSON.stringify(await handler(JSON.parse(target.input ?? '{}')))}`);
+    },
     log,
   });
 
@@ -173,6 +224,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       LINK_SECRET_FILE: linkSecret.file,
       MAIL_FROM: LOCAL_MAIL_FROM,
       SES_ENDPOINT: emulators.endpoints.ses,
+      SCHEDULE_GROUP: LOCAL_SCHEDULER.group,
+      REMINDER_TARGET_ARN: LOCAL_SCHEDULER.targetArn,
+      SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER.roleArn,
+      REMINDER_DLQ_ARN: LOCAL_SCHEDULER.deadLetterArn,
+      SCHEDULER_ENDPOINT: emulators.endpoints.scheduler,
+      MAX_SEND_RATE: String(options.maxSendRate ?? 10),
       LOCAL_OPEN_READS: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ...(options.simulatedStart
@@ -192,6 +249,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const events = deliverObjectEvents(emulators, options.clock, log);
     const gateway = await startGateway({ routes: httpRoutes, port: ports.api ?? 0, log, root: REPO_ROOT });
+    // Links inside emails point at this gateway; set before any schedule exists, so before any reminder runs.
+    process.env.PUBLIC_BASE_URL = gateway.url;
+    const schedules = await syncAllSchedules(emulators.endpoints, options.clock);
     const info: StackInfo = {
       apiUrl: gateway.url,
       mailboxUrl: emulators.endpoints.ses,
@@ -205,6 +265,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       adminApiKeyFile: admin.file,
       linkSecretFile: linkSecret.file,
       mailFrom: LOCAL_MAIL_FROM,
+      scheduler: LOCAL_SCHEDULER,
       ...(options.simulatedStart ? { clock: options.simulatedStart } : {}),
       pid: process.pid,
     };
@@ -212,6 +273,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       info,
       seed,
       adminApiKey: admin.value,
+      schedules,
       drainEvents: () => events.drain(),
       close: async () => {
         await gateway.close();

@@ -81,3 +81,25 @@ export const MailEnvSchema = z.object({
   SES_ENDPOINT: optionalUrl,
 });
 export type MailEnv = z.infer<typeof MailEnvSchema>;
+
+export const SchedulesEnvSchema = z.object({
+  /** The project's schedule group. */
+  SCHEDULE_GROUP: z.string().min(1),
+  /** What schedules invoke: the reminder function's ARN. */
+  REMINDER_TARGET_ARN: z.string().startsWith('arn:'),
+  /** The role EventBridge Scheduler assumes to invoke it (allowed to invoke only that function). */
+  SCHEDULER_ROLE_ARN: z.string().startsWith('arn:'),
+  /** Where Scheduler puts an invocation that failed all its retries. */
+  REMINDER_DLQ_ARN: z.string().startsWith('arn:'),
+  /** Local only: the Scheduler stand-in. */
+  SCHEDULER_ENDPOINT: optionalUrl,
+});
+export type SchedulesEnv = z.infer<typeof SchedulesEnvSchema>;
+
+export const SendingEnvSchema = z.object({
+  /** The app's public origin, for the links inside emails (https://... in AWS). */
+  PUBLIC_BASE_URL: z.url(),
+  /** Largest number of emails per second one reminder run sends (SES quota). */
+  MAX_SEND_RATE: z.coerce.number().positive().max(1000).default(10),
+});
+export type SendingEnv = z.infer<typeof SendingEnvSchema>;

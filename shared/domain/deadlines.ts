@@ -56,3 +56,16 @@ export function describeDue(milestone: Pick<Milestone, 'due'>, plan: Pick<Plan, 
       return 'chưa định thời gian';
   }
 }
+
+/** The due date in the plan's short form, for subjects: "trước ngày 10/12/2021", "đến hết ngày 31/05/2022". */
+export function describeDueShort(milestone: Pick<Milestone, 'due'>): string {
+  const due = milestone.due;
+  switch (due.type) {
+    case 'date':
+      return `${due.rule === 'before' ? 'trước ngày' : 'đến hết ngày'} ${formatDateVi(due.date)}`;
+    case 'month':
+      return `dự kiến tháng ${formatMonthVi(due.month)}`;
+    case 'none':
+      return 'chưa định thời gian';
+  }
+}

@@ -32,15 +32,28 @@ export interface PlannedSchedule {
   event: ReminderEvent;
 }
 
-/** Schedule names are at most 64 characters of [0-9A-Za-z-_.]; a hash keeps long ids inside that. */
-export function scheduleName(event: ReminderEvent): string {
-  const digest = createHash('sha256').update(`${event.planId}|${event.milestoneId}|${event.kind}|${event.offset}`).digest('hex').slice(0, 16);
-  return `${clusterSchedulePrefix(event.clusterId)}${event.kind[0]}${event.offset}-${digest}`;
+const shortHash = (text: string, length: number): string => createHash('sha256').update(text).digest('hex').slice(0, length);
+
+/**
+ * A schedule's name says everything about it: cluster, plan, (milestone, kind, offset) and the ICT fire time, e.g.
+ * `c1f0e5a9b2c47-2021-2022-r1-5d41402abc-20211209T0800` (at most 64 characters of [0-9A-Za-z-_.]; hashes keep long
+ * ids inside that). Moving a milestone changes the names of its schedules, so comparing the planned and the live
+ * sets by name is the whole of drift detection: one List call, no Get per schedule.
+ */
+export function scheduleName(event: ReminderEvent, localTime: string): string {
+  const what = shortHash(`${event.milestoneId}|${event.kind}|${event.offset}`, 10);
+  const when = localTime.replace(/[-:]/g, '').slice(0, 13);
+  return `${planSchedulePrefix(event.clusterId, event.planId)}${event.kind[0]}${event.offset}-${what}-${when}`;
 }
 
-/** Every schedule of a cluster starts with this, so reconciling one cluster lists only its own. */
+/** Every schedule of a cluster starts with this. */
 export function clusterSchedulePrefix(clusterId: string): string {
-  return `c${createHash('sha256').update(clusterId).digest('hex').slice(0, 12)}-`;
+  return `c${shortHash(clusterId, 12)}-`;
+}
+
+/** Every schedule of one plan of a cluster starts with this, so reconciling a plan lists only its own. */
+export function planSchedulePrefix(clusterId: string, planId: string): string {
+  return `${clusterSchedulePrefix(clusterId)}${planId}-`;
 }
 
 const at = (day: LocalDate, hour: number): { localTime: string; fireAt: Date } => {
@@ -69,7 +82,7 @@ export function planSchedules(plan: Plan, milestones: readonly Milestone[], now:
     const base = { clusterId: plan.clusterId, planId: plan.planId, milestoneId: m.milestoneId };
     const add = (event: ReminderEvent, day: LocalDate) => {
       const when = at(day, plan.reminderHour);
-      if (when.fireAt.getTime() > now.getTime()) out.push({ name: scheduleName(event), ...when, event });
+      if (when.fireAt.getTime() > now.getTime()) out.push({ name: scheduleName(event, when.localTime), ...when, event });
     };
     for (const offset of [...new Set(m.reminderOffsets)].sort((a, b) => b - a)) {
       const day = addDays(m.due.date, -offset);

@@ -3,6 +3,7 @@
  * Reads are by key or by query within a cluster; creates never overwrite.
  */
 import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
+import type { SendLog } from './send-log';
 import type { UploadRepository } from './uploads';
 
 /** What a create-if-absent reports, so seeding can say what it did. */
@@ -27,6 +28,7 @@ export interface PlanRepository {
   listPlans(clusterId: string): Promise<Plan[]>;
   getPlan(clusterId: string, planId: string): Promise<Plan | undefined>;
   listMilestones(clusterId: string, planId: string): Promise<Milestone[]>;
+  getMilestone(clusterId: string, planId: string, milestoneId: string): Promise<Milestone | undefined>;
   /** Writes a plan and all its milestones atomically; 'exists' (and nothing written) if the plan exists. */
   createPlanIfAbsent(plan: Plan, milestones: readonly Milestone[]): Promise<CreateOutcome>;
 }
@@ -36,4 +38,5 @@ export interface Repositories {
   units: UnitRepository;
   plans: PlanRepository;
   uploads: UploadRepository;
+  sends: SendLog;
 }

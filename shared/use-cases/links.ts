@@ -3,7 +3,7 @@
  * unit, plan and cluster it grants access to.
  */
 import { LinkExpiredError, LinkInvalidError, LinkReplacedError, NotFoundError, ValidationError } from '../domain/errors';
-import { defaultLinkExpiry, signLink, verifyLink, type LinkPayload } from '../domain/link-token';
+import { defaultLinkExpiry, signLink, verifyLink, type LinkKey, type LinkPayload } from '../domain/link-token';
 import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
 import { requiresDocumentFrom, type Extension, type Submission, type UploadIntent } from '../domain/submission';
 import { ictDateOf, schoolYearOf } from '../domain/time';
@@ -45,20 +45,25 @@ export async function issueLink(
   if (request.milestoneId && (!ctx.milestone || !requiresDocumentFrom(ctx.milestone, ctx.unit))) {
     throw new ValidationError(`Mốc "${request.milestoneId}" không yêu cầu đơn vị này nộp tài liệu.`);
   }
-  const expiresAt = defaultLinkExpiry(ctx.plan);
   const [key] = await deps.linkKeys.keys();
   if (!key) throw new Error('No link signing key configured');
+  return signUnitLink({ unit: ctx.unit, plan: ctx.plan, key, baseUrl, milestoneId: request.milestoneId });
+}
+
+/** Signs a unit's link for a plan it was loaded with (no I/O): used to issue links and inside reminder emails. */
+export function signUnitLink(p: { unit: Unit; plan: Plan; key: LinkKey; baseUrl: string; milestoneId?: string }): IssuedLink {
+  const expiresAt = defaultLinkExpiry(p.plan);
   const payload: LinkPayload = {
-    k: key.id,
-    c: request.clusterId,
-    p: planId,
-    u: request.unitId,
-    ...(request.milestoneId ? { m: request.milestoneId } : {}),
+    k: p.key.id,
+    c: p.unit.clusterId,
+    p: p.plan.planId,
+    u: p.unit.unitId,
+    ...(p.milestoneId ? { m: p.milestoneId } : {}),
     e: Math.floor(expiresAt.getTime() / 1000),
-    v: ctx.unit.linkVersion,
+    v: p.unit.linkVersion,
   };
-  const token = signLink(payload, key);
-  return { url: `${baseUrl.replace(/\/$/, '')}${memberPagePath(token)}`, token, expiresAt, unit: ctx.unit, plan: ctx.plan, milestoneId: request.milestoneId };
+  const token = signLink(payload, p.key);
+  return { url: `${p.baseUrl.replace(/\/$/, '')}${memberPagePath(token)}`, token, expiresAt, unit: p.unit, plan: p.plan, milestoneId: p.milestoneId };
 }
 
 async function currentPlanId(deps: LinkDeps, clusterId: string): Promise<string> {

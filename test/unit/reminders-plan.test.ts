@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { milestonesWithoutDay, planSchedules, scheduleName, clusterSchedulePrefix } from '../../shared/domain/reminders';
+import { milestonesWithoutDay, planSchedules, planSchedulePrefix, scheduleName } from '../../shared/domain/reminders';
 import { MilestoneSchema } from '../../shared/domain/model';
 import { referenceMilestones, referencePlan } from '../../shared/reference/thanh-hoa-cum-5';
 
@@ -76,11 +76,18 @@ describe('schedule names', () => {
     expect(new Set(a.map((s) => s.name)).size).toBe(a.length);
     for (const s of a) {
       expect(s.name).toMatch(/^[0-9A-Za-z_.-]{1,64}$/);
-      expect(s.name.startsWith(clusterSchedulePrefix('thanh-hoa-cum-5'))).toBe(true);
+      expect(s.name.startsWith(planSchedulePrefix('thanh-hoa-cum-5', '2021-2022'))).toBe(true);
     }
+    // Moving the date moves the name; another plan of the same cluster has another prefix.
+    const moved = planSchedules(referencePlan, referenceMilestones.map((m) => (m.milestoneId === 'bao-cao-so-ket-6-thang' ? { ...m, due: { type: 'date', date: '2021-12-15', rule: 'before' } as const } : m)), before);
+    const names = new Set(a.map((s) => s.name));
+    expect(moved.filter((s) => !names.has(s.name)).map((s) => s.event.milestoneId)).toEqual(Array(5).fill('bao-cao-so-ket-6-thang'));
+    expect(planSchedulePrefix('thanh-hoa-cum-5', '2022-2023')).not.toBe(planSchedulePrefix('thanh-hoa-cum-5', '2021-2022'));
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z0-9]+(-[a-z0-9]+)*$/), fc.nat(60), (id, offset) =>
-        /^[0-9A-Za-z_.-]{1,64}$/.test(scheduleName({ clusterId: id.slice(0, 64) || 'x', planId: '2021-2022', milestoneId: id.slice(0, 64) || 'x', kind: 'reminder', offset })),
+        /^[0-9A-Za-z_.-]{1,64}$/.test(
+          scheduleName({ clusterId: id.slice(0, 64) || 'x', planId: '2021-2022', milestoneId: id.slice(0, 64) || 'x', kind: 'reminder', offset }, '2021-12-09T08:00:00'),
+        ),
       ),
     );
   });

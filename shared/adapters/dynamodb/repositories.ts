@@ -9,6 +9,7 @@ import type { Clock } from '../../ports/clock';
 import type { ClusterRepository, CreateOutcome, PlanRepository, Repositories, UnitRepository } from '../../ports/repositories';
 import { fromItem, getItem, newItem, putIfAbsent, queryAll, queryPrefix, type TableContext } from './items';
 import { TABLE_KEYS, keys } from './table';
+import { DynamoSendLog } from './send-log';
 import { DynamoUploadRepository } from './upload-repository';
 
 /** DynamoDB's limit on items per transaction. */
@@ -92,6 +93,11 @@ class DynamoPlanRepository implements PlanRepository {
     return items.map((item) => fromItem(MilestoneSchema, item)).sort(byOrder);
   }
 
+  async getMilestone(clusterId: string, planId: string, milestoneId: string): Promise<Milestone | undefined> {
+    const item = await getItem(this.ctx, keys.milestone(clusterId, planId, milestoneId));
+    return item && fromItem(MilestoneSchema, item);
+  }
+
   async createPlanIfAbsent(plan: Plan, milestones: readonly Milestone[]): Promise<CreateOutcome> {
     if (milestones.length + 1 > MAX_TRANSACTION_ITEMS) {
       throw new RangeError(`A plan holds at most ${MAX_TRANSACTION_ITEMS - 1} milestones`);
@@ -127,5 +133,6 @@ export function createDynamoRepositories(doc: DynamoDBDocumentClient, tableName:
     units: new DynamoUnitRepository(ctx, clock),
     plans: new DynamoPlanRepository(ctx, clock),
     uploads: new DynamoUploadRepository(ctx, clock),
+    sends: new DynamoSendLog(ctx),
   };
 }

@@ -42,6 +42,7 @@ export const keys = {
     GSI1SK: `${milestoneId}#${unitId}#${receivedAt}`,
   }),
   planSubmissionsPartition: (clusterId: string, planId: string) => `CLUSTER#${clusterId}#PLAN#${planId}#SUBS`,
+  planExtensionsPartition: (clusterId: string, planId: string) => `CLUSTER#${clusterId}#PLAN#${planId}#EXTS`,
   intent: (clusterId: string, planId: string, unitId: string, uploadId: string) => ({
     PK: keys.unitPlanPartition(clusterId, planId, unitId),
     SK: `INTENT#${uploadId}`,
@@ -49,6 +50,12 @@ export const keys = {
   extension: (clusterId: string, planId: string, unitId: string, milestoneId: string) => ({
     PK: keys.unitPlanPartition(clusterId, planId, unitId),
     SK: `EXT#${milestoneId}`,
+  }),
+  /** Reminder sends, in the plan's partition: one Query lists a reminder's sends whatever the unit count. */
+  sendPrefix: (e: { milestoneId: string; kind: string; offset: number }) => `SEND#${e.milestoneId}#${e.kind}#${e.offset}#`,
+  send: (e: { clusterId: string; planId: string; milestoneId: string; kind: string; offset: number; recipient: string }) => ({
+    PK: keys.planPartition(e.clusterId, e.planId),
+    SK: `${keys.sendPrefix(e)}${e.recipient}`,
   }),
   extensionIndex: (clusterId: string, planId: string, milestoneId: string, unitId: string) => ({
     GSI1PK: `CLUSTER#${clusterId}#PLAN#${planId}#EXTS`,

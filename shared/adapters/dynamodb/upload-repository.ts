@@ -118,6 +118,23 @@ export class DynamoUploadRepository implements UploadRepository {
     return items.map((item) => fromItem(SubmissionSchema, item));
   }
 
+  async listMilestoneItems(clusterId: string, planId: string, milestoneId: string): Promise<{ submissions: Submission[]; extensions: Extension[] }> {
+    const byIndex = (pk: string) =>
+      queryAll(this.ctx, {
+        IndexName: TABLE_KEYS.gsi1.indexName,
+        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :m)',
+        ExpressionAttributeValues: { ':pk': pk, ':m': `${milestoneId}#` },
+      });
+    const [submissions, extensions] = await Promise.all([
+      byIndex(keys.planSubmissionsPartition(clusterId, planId)),
+      byIndex(keys.planExtensionsPartition(clusterId, planId)),
+    ]);
+    return {
+      submissions: submissions.map((i) => fromItem(SubmissionSchema, i)),
+      extensions: extensions.map((i) => fromItem(ExtensionSchema, i)),
+    };
+  }
+
   async getSubmission(clusterId: string, planId: string, unitId: string, uploadId: string): Promise<Submission | undefined> {
     return parseOptional(SubmissionSchema, await getItem(this.ctx, keys.submission(clusterId, planId, unitId, uploadId)));
   }

@@ -1,6 +1,7 @@
 /** SES (v1 API) adapter for the Mailer port; locally the same calls reach aws-ses-v2-local. */
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer, OutgoingEmail } from '../../ports/mailer';
+import { localClientConfig, type LocalClientSettings } from '../local-client';
 
 export interface SesSettings {
   /** The verified sender, e.g. "Cụm Thi đua số 5 <no-reply@example.org>". */
@@ -9,8 +10,8 @@ export interface SesSettings {
   endpoint?: string;
 }
 
-export function createSesClient(settings: Pick<SesSettings, 'endpoint'>): SESClient {
-  return new SESClient(settings.endpoint ? { endpoint: settings.endpoint } : {});
+export function createSesClient(settings: Pick<SesSettings, 'endpoint'> & LocalClientSettings): SESClient {
+  return new SESClient({ ...localClientConfig(settings) });
 }
 
 export class SesMailer implements Mailer {

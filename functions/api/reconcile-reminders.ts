@@ -1,0 +1,14 @@
+/** POST /api/clusters/{clusterId}/plans/{planId}/reminders/reconcile: creates missing schedules, deletes extra ones. */
+import { httpHandler } from '../../shared/http/handler';
+import { jsonResponse } from '../../shared/http/middleware';
+import { requireAdmin } from '../../shared/http/admin-auth';
+import { authEnv, scheduleDeps } from '../../shared/runtime/schedule-deps';
+import { reconcileSchedules } from '../../shared/use-cases/reminders';
+import { PlanPathSchema } from './params';
+import { scheduleReportView } from './reminder-view';
+
+export const handler = httpHandler(async (event) => {
+  requireAdmin(event, authEnv);
+  const { clusterId, planId } = PlanPathSchema.parse(event.pathParameters ?? {});
+  return jsonResponse(200, scheduleReportView(await reconcileSchedules(scheduleDeps, clusterId, planId)));
+});
