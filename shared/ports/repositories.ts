@@ -29,6 +29,9 @@ export interface PlanRepository {
   getPlan(clusterId: string, planId: string): Promise<Plan | undefined>;
   listMilestones(clusterId: string, planId: string): Promise<Milestone[]>;
   getMilestone(clusterId: string, planId: string, milestoneId: string): Promise<Milestone | undefined>;
+  /** Creates or replaces a milestone of an existing plan (callers re-sync the reminder schedules after). */
+  saveMilestone(milestone: Milestone): Promise<void>;
+  deleteMilestone(clusterId: string, planId: string, milestoneId: string): Promise<void>;
   /** Writes a plan and all its milestones atomically; 'exists' (and nothing written) if the plan exists. */
   createPlanIfAbsent(plan: Plan, milestones: readonly Milestone[]): Promise<CreateOutcome>;
 }

@@ -43,7 +43,7 @@ export function renderDocumentReminder(view: DocumentReminderView): RenderedEmai
       title: 'Quá hạn nộp tài liệu',
       blocks: [
         paragraph(`Kính gửi ${v.unitName},`),
-        paragraph(`Thời hạn nộp "${v.documentTitle}" đã qua nhưng ${v.clusterName} chưa nhận được tài liệu này của đơn vị.`),
+        paragraph(`Thời hạn nộp “${v.documentTitle}” đã qua nhưng ${v.clusterName} chưa nhận được tài liệu này của đơn vị.`),
         facts([...document, ['Gia hạn', v.extensionLabel]]),
         paragraph(
           v.lateUploadsLabel
@@ -65,7 +65,7 @@ export function renderDocumentReminder(view: DocumentReminderView): RenderedEmai
     title: 'Nhắc hạn nộp tài liệu',
     blocks: [
       paragraph(`Kính gửi ${v.unitName},`),
-      paragraph(`${v.clusterName} chưa nhận được "${v.documentTitle}" của đơn vị.${left === LAST_DAY ? ' Hôm nay là ngày cuối để nộp.' : ''}`),
+      paragraph(`${v.clusterName} chưa nhận được “${v.documentTitle}” của đơn vị.${left === LAST_DAY ? ' Hôm nay là ngày cuối để nộp.' : ''}`),
       facts([...document, ['Thời gian còn lại', left], ['Gia hạn', v.extensionLabel]]),
       action('Đề nghị đơn vị nộp tài liệu qua đường link riêng của đơn vị (không cần tài khoản, không chia sẻ cho người ngoài):', 'Nộp tài liệu', v.link),
       paragraph(afterUpload),

@@ -2,7 +2,7 @@
  * DynamoDB adapters for the repository ports, on the single table (docs/data-model.md).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../../domain/errors';
 import { ClusterSchema, MilestoneSchema, PlanSchema, UnitSchema, byOrder, type Cluster, type Milestone, type Plan, type Unit } from '../../domain/model';
 import type { Clock } from '../../ports/clock';
@@ -96,6 +96,16 @@ class DynamoPlanRepository implements PlanRepository {
   async getMilestone(clusterId: string, planId: string, milestoneId: string): Promise<Milestone | undefined> {
     const item = await getItem(this.ctx, keys.milestone(clusterId, planId, milestoneId));
     return item && fromItem(MilestoneSchema, item);
+  }
+
+  async saveMilestone(m: Milestone): Promise<void> {
+    // A whole-item Put: fields dropped from the milestone (a cut-off removed) are gone too.
+    const item = newItem('Milestone', keys.milestone(m.clusterId, m.planId, m.milestoneId), m, this.clock.now());
+    await this.ctx.doc.send(new PutCommand({ TableName: this.ctx.tableName, Item: item }));
+  }
+
+  async deleteMilestone(clusterId: string, planId: string, milestoneId: string): Promise<void> {
+    await this.ctx.doc.send(new DeleteCommand({ TableName: this.ctx.tableName, Key: keys.milestone(clusterId, planId, milestoneId) }));
   }
 
   async createPlanIfAbsent(plan: Plan, milestones: readonly Milestone[]): Promise<CreateOutcome> {
