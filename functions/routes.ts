@@ -126,11 +126,14 @@ export const objectCreatedHandlers: readonly ObjectCreatedHandler[] = [
   },
 ];
 
-/** The target of every reminder schedule (EventBridge Scheduler invokes it with a ReminderEvent as input). */
-export interface ScheduledHandler extends FunctionAccess {
+/** A function triggered by something other than HTTP (a schedule, a topic). */
+export interface EventHandler extends FunctionAccess {
   readonly id: string;
   readonly entry: string;
 }
+
+/** The target of every reminder schedule (EventBridge Scheduler invokes it with a ReminderEvent as input). */
+export type ScheduledHandler = EventHandler;
 
 export const reminderHandler: ScheduledHandler = {
   id: 'SendReminders',
@@ -139,4 +142,11 @@ export const reminderHandler: ScheduledHandler = {
   linkSecret: true,
   sendsEmail: true,
   publicBaseUrl: true,
+};
+
+/** Subscribed to the SNS topic of SES bounce and complaint events. */
+export const mailEventHandler: EventHandler = {
+  id: 'RecordMailEvent',
+  entry: 'functions/mail/record-mail-event.ts',
+  tableAccess: 'readWrite',
 };

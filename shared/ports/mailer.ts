@@ -6,6 +6,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** SES message tags, echoed in bounce and complaint events (e.g. the cluster). */
+  tags?: Record<string, string>;
 }
 
 export interface Mailer {

@@ -2,6 +2,7 @@
  * Persistence ports, one per aggregate. The DynamoDB adapters live in shared/adapters/dynamodb.
  * Reads are by key or by query within a cluster; creates never overwrite.
  */
+import type { Undeliverable } from '../domain/bounces';
 import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
 import type { SendLog } from './send-log';
 import type { UploadRepository } from './uploads';
@@ -42,4 +43,10 @@ export interface Repositories {
   plans: PlanRepository;
   uploads: UploadRepository;
   sends: SendLog;
+  undeliverable: UndeliverableRepository;
+}
+
+export interface UndeliverableRepository {
+  put(entry: Undeliverable): Promise<void>;
+  list(clusterId: string): Promise<Undeliverable[]>;
 }

@@ -6,6 +6,7 @@
  * rejected file to quarantine -> email -> mark the receipt sent. A redelivered event finds the record and only
  * finishes what is unfinished (a pending move or receipt), so a crash at any step is repaired by the retry.
  */
+import { CLUSTER_TAG } from '../domain/bounces';
 import { describeDue, isLate } from '../domain/deadlines';
 import { checkDeclaredType } from '../domain/file-check';
 import type { Milestone, Plan, Unit, Cluster } from '../domain/model';
@@ -113,14 +114,15 @@ async function finish(deps: RecordDeps, submission: Submission, ctx: Context): P
   }
   if (submission.receipt === 'sent') return;
   const view = emailView(submission, ctx);
-  await deps.mailer.send({ to: ctx.unit.emails, ...renderUnitUploadEmail(view), ...(ctx.plan.contact?.email ? { replyTo: [ctx.plan.contact.email] } : {}) });
+  const tags = { [CLUSTER_TAG]: ctx.cluster.clusterId };
+  await deps.mailer.send({ to: ctx.unit.emails, ...renderUnitUploadEmail(view), tags, ...(ctx.plan.contact?.email ? { replyTo: [ctx.plan.contact.email] } : {}) });
   await deps.repos.uploads.markReceiptSent(submission);
   if (submission.outcome !== 'accepted') return;
   // The head's notice is a courtesy: a failure is logged, never retried into a second receipt for the unit.
   try {
     const heads = (await deps.repos.units.list(ctx.unit.clusterId)).filter((u) => u.role === 'cum-truong');
     const to = [...new Set([...heads.flatMap((u) => u.emails), ...(ctx.plan.contact?.email ? [ctx.plan.contact.email] : [])])];
-    if (to.length > 0) await deps.mailer.send({ to, ...renderHeadUploadNotice(view) });
+    if (to.length > 0) await deps.mailer.send({ to, ...renderHeadUploadNotice(view), tags });
   } catch (error) {
     deps.log.warn('cluster head notice failed', { error: error instanceof Error ? error.message : String(error) });
   }

@@ -20,6 +20,7 @@ import type { Repositories } from '../ports/repositories';
 import type { ScheduleStore } from '../ports/scheduler';
 import { renderDigest, renderDocumentReminder, renderEventReminder } from '../views/reminder-emails';
 import type { ContactView } from '../views/reminder-emails-model';
+import { CLUSTER_TAG, type Undeliverable } from '../domain/bounces';
 import { signUnitLink } from './links';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ export async function reconcileSchedules(deps: ScheduleDeps, clusterId: string, 
 // Firing
 
 export interface ReminderDeps {
-  repos: Pick<Repositories, 'clusters' | 'plans' | 'units' | 'uploads' | 'sends'>;
+  repos: Pick<Repositories, 'clusters' | 'plans' | 'units' | 'uploads' | 'sends' | 'undeliverable'>;
   mailer: Mailer;
   linkKeys: LinkKeyStore;
   clock: Clock;
@@ -97,6 +98,8 @@ export interface ReminderRun {
   sent: string[];
   /** Already sent by an earlier run (a retry or a duplicate invocation). */
   alreadySent: string[];
+  /** Would have been emailed, but every address of theirs is undeliverable. */
+  unreachable: string[];
 }
 
 interface Outgoing {
@@ -109,23 +112,45 @@ const contactOf = (plan: Plan): ContactView | undefined => plan.contact && { ...
 /** Runs one fired schedule: picks the recipients now, then sends each email at most once, at the configured rate. */
 export async function runReminder(deps: ReminderDeps, event: ReminderEvent): Promise<ReminderRun> {
   const { clusterId, planId, milestoneId } = event;
-  const [cluster, plan, milestone, units, items] = await Promise.all([
+  const [cluster, plan, milestone, units, items, undeliverable] = await Promise.all([
     deps.repos.clusters.get(clusterId),
     deps.repos.plans.getPlan(clusterId, planId),
     deps.repos.plans.getMilestone(clusterId, planId, milestoneId),
     deps.repos.units.list(clusterId),
     deps.repos.uploads.listMilestoneItems(clusterId, planId, milestoneId),
+    deps.repos.undeliverable.list(clusterId),
   ]);
   if (!cluster || !plan || !milestone) {
     // The milestone was deleted after its schedule was made: nothing to remind.
-    return { event, recipients: [], sent: [], alreadySent: [] };
+    return { event, recipients: [], sent: [], alreadySent: [], unreachable: [] };
   }
   const now = deps.clock.now();
   const [key] = await deps.linkKeys.keys();
   if (!key) throw new Error('No link signing key configured');
-  const outgoing = composeEmails({ event, cluster, plan, milestone, units, ...items, now, link: (unit) => signUnitLink({ unit, plan, key, baseUrl: deps.baseUrl }).url });
+  const composed = composeEmails({
+    event,
+    cluster,
+    plan,
+    milestone,
+    units,
+    ...items,
+    undeliverable,
+    now,
+    link: (unit) => signUnitLink({ unit, plan, key, baseUrl: deps.baseUrl }).url,
+  });
+  // Addresses known to bounce are dropped; a unit left with none is reported, not emailed.
+  const bad = new Set(undeliverable.map((u) => u.email));
+  const outgoing = composed
+    .map((o) => ({ ...o, email: { ...o.email, to: o.email.to.filter((address) => !bad.has(address)), tags: { [CLUSTER_TAG]: clusterId } } }))
+    .filter((o) => o.email.to.length > 0);
 
-  const run: ReminderRun = { event, recipients: outgoing.map((o) => o.recipient), sent: [], alreadySent: [] };
+  const run: ReminderRun = {
+    event,
+    recipients: outgoing.map((o) => o.recipient),
+    sent: [],
+    alreadySent: [],
+    unreachable: composed.filter((o) => !outgoing.some((x) => x.recipient === o.recipient)).map((o) => o.recipient),
+  };
   const gap = 1000 / deps.maxSendRate;
   for (const { recipient, email } of outgoing) {
     const ref = { ...event, recipient };
@@ -155,6 +180,7 @@ interface ComposeInput {
   units: Unit[];
   submissions: Submission[];
   extensions: Extension[];
+  undeliverable: Undeliverable[];
   now: Date;
   link: (unit: Unit) => string;
 }
@@ -235,7 +261,7 @@ function eventEmails({ cluster, plan, milestone, units, now }: ComposeInput): Ou
   }));
 }
 
-function digestEmail({ cluster, plan, milestone, units, submissions, extensions }: ComposeInput): Outgoing {
+function digestEmail({ cluster, plan, milestone, units, submissions, extensions, undeliverable }: ComposeInput): Outgoing {
   const document = milestone.document!;
   const required = selectUnits(document.from, units);
   const firstAccepted = new Map<string, Submission>();
@@ -257,8 +283,11 @@ function digestEmail({ cluster, plan, milestone, units, submissions, extensions 
         const extension = extensions.find((e) => e.unitId === u.unitId);
         return { unitName: u.name, ...(extension ? { extensionLabel: `gia hạn đến hết ngày ${formatDateVi(extension.until)}` } : {}) };
       }),
-    // Bounce tracking is not built yet: no address is known to be undeliverable.
-    undeliverable: [],
+    undeliverable: undeliverable.map((u) => ({
+      unitName: units.find((unit) => unit.emails.includes(u.email))?.name ?? '(không thuộc đơn vị nào)',
+      email: u.email,
+      reason: u.reason,
+    })),
   });
   const heads = units.filter((u) => u.role === 'cum-truong' && u.active);
   const to = [...new Set([...heads.flatMap((u) => u.emails), ...(plan.contact?.email ? [plan.contact.email] : [])])];

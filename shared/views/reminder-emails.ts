@@ -7,7 +7,7 @@
  * only through the `html` template, which escapes it. Links become `href` only when they are http(s).
  */
 import type { OutgoingEmail } from '../ports/mailer';
-import { html, type SafeHtml } from './html';
+import { html, raw, type SafeHtml } from './html';
 import type { ContactView, DigestView, DocumentReminderView, EventReminderView } from './reminder-emails-model';
 
 /** What a renderer returns: the caller adds the addresses. */
@@ -238,8 +238,8 @@ function cleanView<T>(value: T): T {
 function httpLink(link: string): string | undefined {
   if (!/^https?:\/\/[^\s/?#]/i.test(link) || /[\s\p{Cc}]/u.test(link)) return undefined;
   try {
-    const url = new URL(link);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? link : undefined;
+    new URL(link); // throws on a malformed host or port
+    return link;
   } catch {
     return undefined;
   }
@@ -349,6 +349,6 @@ ${shown(b.rows).map(([k, val]) => html`<tr><th style="${CELL}">${k}</th><td styl
       return html`<h2 style="${H2}">${b.heading}</h2>
 <table cellpadding="6" style="border-collapse:collapse">
 <tr><th style="${CELL}">STT</th>${b.columns.map((c) => html`<th style="${CELL}">${c}</th>`)}</tr>
-${b.rows.map((cells, i) => html`<tr><td style="${CELL}">${i + 1}</td>${cells.map((c) => html`<td style="${CELL}">${c}</td>`)}</tr>\n`)}</table>\n`;
+${b.rows.map((cells, i) => html`<tr><td style="${CELL}">${i + 1}</td>${cells.map((c) => raw(`<td style="${CELL}">${c}</td>`))}</tr>\n`)}</table>\n`;
   }
 }

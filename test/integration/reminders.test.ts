@@ -93,9 +93,10 @@ describe('a reminder that fires when 2 of 5 units have uploaded', () => {
     counter.reset();
     const result = await runReminder(deps, event);
     expect(result.recipients.sort()).toEqual(['dv-b', 'dv-c', 'dv-pho']);
-    // 5 reads (cluster, plan, milestone, units, submissions + extensions by index) + a claim and a mark per email.
+    // 7 reads whatever the unit count (cluster, plan, milestone, units, submissions and extensions by index,
+    // undeliverable addresses) + a claim and a mark per email.
     const reads = counter.calls.filter((c) => c === 'GetItemCommand' || c === 'QueryCommand').length;
-    expect(reads).toBe(6);
+    expect(reads).toBe(7);
     expect(counter.count('PutItemCommand')).toBe(3);
     expect(counter.count('UpdateItemCommand')).toBe(3);
     for (const unit of ['dv-b', 'dv-c', 'dv-pho']) {
@@ -129,6 +130,30 @@ describe('a reminder that fires when 2 of 5 units have uploaded', () => {
     const [mail] = await mailTo(email('dv-truong'));
     expect(mail?.subject).toBe('[Cụm kiểm thử nhắc việc] Tổng hợp: Báo cáo sơ kết 06 tháng đầu năm học – 1/5 đơn vị chưa nộp');
     expect(mail?.body.text).toContain('Công đoàn đơn vị PHO (kiểm thử)');
+    now = new Date('2021-12-09T08:00:00+07:00');
+  });
+});
+
+describe('bounces and complaints', () => {
+  it('an address that bounced is skipped by later reminders and listed in the digest', async () => {
+    const { recordMailEvent } = await import('../../shared/use-cases/mail-events');
+    const bounceOf = (address: string) => ({
+      eventType: 'Bounce',
+      mail: { tags: { cluster: [CLUSTER] } },
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: address, diagnosticCode: '550 user unknown' }] },
+    });
+    expect(await recordMailEvent({ repos, clock }, bounceOf(email('dv-pho')))).toHaveLength(1);
+    now = new Date('2021-12-10T08:00:00+07:00');
+    const next = await runReminder(deps, { ...event, kind: 'overdue', offset: 0 });
+    expect(next.unreachable).toEqual(['dv-pho']);
+    expect(next.recipients).not.toContain('dv-pho');
+    now = new Date('2021-12-11T08:00:00+07:00');
+    const digest = await runReminder(deps, { ...event, kind: 'digest', offset: 1 });
+    expect(digest.sent).toEqual(['digest']);
+    const mails = await mailTo(email('dv-truong'));
+    const latest = mails[mails.length - 1];
+    expect(latest?.body.text).toContain(email('dv-pho'));
+    expect(latest?.body.text).toContain('Địa chỉ không nhận được thư (bị trả lại vĩnh viễn)');
     now = new Date('2021-12-09T08:00:00+07:00');
   });
 });
@@ -226,6 +251,6 @@ describe('the local Scheduler stand-in invokes the reminder handler when a sched
       .poll(async () => (await mailTo('congdoan.dvtdt@gmail.com')).filter((m) => m.subject.includes('Tổng hợp')).length, { timeout: 10_000, interval: 250 })
       .toBe(before + 1);
     // Deleted after completion.
-    expect(await store.delete(name)).toBe('missing');
+    await expect.poll(() => store.listNames(name), { timeout: 5_000, interval: 100 }).toEqual([]);
   });
 });

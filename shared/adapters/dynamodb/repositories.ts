@@ -6,7 +6,8 @@ import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type Dy
 import { NotFoundError } from '../../domain/errors';
 import { ClusterSchema, MilestoneSchema, PlanSchema, UnitSchema, byOrder, type Cluster, type Milestone, type Plan, type Unit } from '../../domain/model';
 import type { Clock } from '../../ports/clock';
-import type { ClusterRepository, CreateOutcome, PlanRepository, Repositories, UnitRepository } from '../../ports/repositories';
+import type { ClusterRepository, CreateOutcome, PlanRepository, Repositories, UndeliverableRepository, UnitRepository } from '../../ports/repositories';
+import { UndeliverableSchema, type Undeliverable } from '../../domain/bounces';
 import { fromItem, getItem, newItem, putIfAbsent, queryAll, queryPrefix, type TableContext } from './items';
 import { TABLE_KEYS, keys } from './table';
 import { DynamoSendLog } from './send-log';
@@ -136,6 +137,22 @@ class DynamoPlanRepository implements PlanRepository {
   }
 }
 
+class DynamoUndeliverableRepository implements UndeliverableRepository {
+  constructor(private readonly ctx: TableContext, private readonly clock: Clock) {}
+
+  async put(entry: Undeliverable): Promise<void> {
+    // Last report wins: a later bounce of the same address refreshes the reason and time.
+    await this.ctx.doc.send(
+      new PutCommand({ TableName: this.ctx.tableName, Item: newItem('Undeliverable', keys.undeliverable(entry.clusterId, entry.email), entry, this.clock.now()) }),
+    );
+  }
+
+  async list(clusterId: string): Promise<Undeliverable[]> {
+    const items = await queryPrefix(this.ctx, keys.cluster(clusterId).PK, keys.undeliverablePrefix);
+    return items.map((item) => fromItem(UndeliverableSchema, item));
+  }
+}
+
 export function createDynamoRepositories(doc: DynamoDBDocumentClient, tableName: string, clock: Clock): Repositories {
   const ctx: TableContext = { doc, tableName };
   return {
@@ -144,5 +161,6 @@ export function createDynamoRepositories(doc: DynamoDBDocumentClient, tableName:
     plans: new DynamoPlanRepository(ctx, clock),
     uploads: new DynamoUploadRepository(ctx, clock),
     sends: new DynamoSendLog(ctx),
+    undeliverable: new DynamoUndeliverableRepository(ctx, clock),
   };
 }

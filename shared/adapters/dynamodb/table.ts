@@ -57,6 +57,9 @@ export const keys = {
     PK: keys.planPartition(e.clusterId, e.planId),
     SK: `${keys.sendPrefix(e)}${e.recipient}`,
   }),
+  /** An address that bounced or complained, for the cluster that sent to it. */
+  undeliverable: (clusterId: string, email: string) => ({ PK: `CLUSTER#${clusterId}`, SK: `UNDELIVERABLE#${email}` }),
+  undeliverablePrefix: 'UNDELIVERABLE#',
   extensionIndex: (clusterId: string, planId: string, milestoneId: string, unitId: string) => ({
     GSI1PK: `CLUSTER#${clusterId}#PLAN#${planId}#EXTS`,
     GSI1SK: `${milestoneId}#${unitId}`,

@@ -28,6 +28,7 @@ export class SesMailer implements Mailer {
           Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
         },
         ...(this.settings.configurationSet ? { ConfigurationSetName: this.settings.configurationSet } : {}),
+        ...(email.tags ? { Tags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })) } : {}),
       }),
     );
     return { messageId: out.MessageId ?? '' };
