@@ -31,6 +31,8 @@ export interface FunctionAccess {
    * (and passes the scheduler role). @default - none
    */
   readonly schedules?: 'read' | 'manage';
+  /** The reminder queue: 'send' enqueues (REMINDER_QUEUE_URL); 'consume' is its single bounded consumer. @default - none */
+  readonly reminderQueue?: 'send' | 'consume';
 }
 
 export interface HttpRoute extends FunctionAccess {
@@ -142,6 +144,19 @@ export const reminderHandler: ScheduledHandler = {
   linkSecret: true,
   sendsEmail: true,
   publicBaseUrl: true,
+  reminderQueue: 'send',
+};
+
+/**
+ * The reminder queue's consumer: reserved concurrency 1 and pacing at MAX_SEND_RATE, so large runs (a whole
+ * province at 08:00) still respect the SES rate.
+ */
+export const reminderSender: EventHandler = {
+  id: 'SendQueuedReminders',
+  entry: 'functions/reminders/send-queued.ts',
+  tableAccess: 'readWrite',
+  sendsEmail: true,
+  reminderQueue: 'consume',
 };
 
 /** Subscribed to the SNS topic of SES bounce and complaint events. */

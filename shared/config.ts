@@ -101,5 +101,9 @@ export const SendingEnvSchema = z.object({
   PUBLIC_BASE_URL: z.url(),
   /** Largest number of emails per second one reminder run sends (SES quota). */
   MAX_SEND_RATE: z.coerce.number().positive().max(1000).default(10),
+  /** The queue of the single bounded sender; without it every run sends directly. */
+  REMINDER_QUEUE_URL: optionalUrl,
+  /** Runs with more emails than this go through the queue. */
+  FAN_OUT_THRESHOLD: z.coerce.number().int().min(0).default(50),
 });
 export type SendingEnv = z.infer<typeof SendingEnvSchema>;

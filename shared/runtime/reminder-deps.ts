@@ -1,6 +1,7 @@
 /** Cold-start wiring for the reminder function (the target of every reminder schedule). */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDynamoRepositories } from '../adapters/dynamodb/repositories';
+import { SqsReminderQueue, createSqsClient, sqsEndpoint } from '../adapters/sqs/reminder-queue';
 import { SesMailer, createSesClient } from '../adapters/ses/mailer';
 import { LinkSecretEnvSchema, MailEnvSchema, SendingEnvSchema, TableEnvSchema, clockFromEnv, parseEnv } from '../config';
 import type { ReminderDeps } from '../use-cases/reminders';
@@ -18,4 +19,7 @@ export const reminderDeps: ReminderDeps = {
   baseUrl: env.PUBLIC_BASE_URL,
   maxSendRate: env.MAX_SEND_RATE,
   sleep: (ms) => sleep(ms),
+  ...(env.REMINDER_QUEUE_URL
+    ? { queue: new SqsReminderQueue(createSqsClient({ endpoint: sqsEndpoint(env.REMINDER_QUEUE_URL) }), env.REMINDER_QUEUE_URL), fanOutThreshold: env.FAN_OUT_THRESHOLD }
+    : {}),
 };

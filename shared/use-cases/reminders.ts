@@ -22,6 +22,7 @@ import { renderDigest, renderDocumentReminder, renderEventReminder } from '../vi
 import type { ContactView } from '../views/reminder-emails-model';
 import { CLUSTER_TAG, type Undeliverable } from '../domain/bounces';
 import { signUnitLink } from './links';
+import type { QueuedEmail, ReminderQueue } from '../ports/reminder-queue';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Schedules
@@ -86,7 +87,15 @@ export interface ReminderDeps {
   maxSendRate: number;
   /** Waits between sends (injected so tests do not wait). */
   sleep: (ms: number) => Promise<void>;
+  /**
+   * When set, a run with more than `fanOutThreshold` emails hands them to this queue, whose single consumer sends
+   * them at the rate; smaller runs send directly.
+   */
+  queue?: ReminderQueue;
+  fanOutThreshold?: number;
 }
+
+export type SenderDeps = Pick<ReminderDeps, 'repos' | 'mailer' | 'clock' | 'maxSendRate' | 'sleep'>;
 
 /** A claim older than this belongs to a run that died (the reminder function times out well before). */
 export const STALE_CLAIM_MS = 15 * 60 * 1000;
@@ -100,6 +109,8 @@ export interface ReminderRun {
   alreadySent: string[];
   /** Would have been emailed, but every address of theirs is undeliverable. */
   unreachable: string[];
+  /** Handed to the queue for the bounded sender (large runs). */
+  queued: number;
 }
 
 interface Outgoing {
@@ -122,7 +133,7 @@ export async function runReminder(deps: ReminderDeps, event: ReminderEvent): Pro
   ]);
   if (!cluster || !plan || !milestone) {
     // The milestone was deleted after its schedule was made: nothing to remind.
-    return { event, recipients: [], sent: [], alreadySent: [], unreachable: [] };
+    return { event, recipients: [], sent: [], alreadySent: [], unreachable: [], queued: 0 };
   }
   const now = deps.clock.now();
   const [key] = await deps.linkKeys.keys();
@@ -150,12 +161,40 @@ export async function runReminder(deps: ReminderDeps, event: ReminderEvent): Pro
     sent: [],
     alreadySent: [],
     unreachable: composed.filter((o) => !outgoing.some((x) => x.recipient === o.recipient)).map((o) => o.recipient),
+    queued: 0,
   };
+  const queued = outgoing.map(({ recipient, email }) => ({ ref: { ...event, recipient }, email }));
+  if (deps.queue && queued.length > (deps.fanOutThreshold ?? 50)) {
+    // Enqueuing twice (a retried run) is harmless: the sender's claims keep each email to one.
+    await deps.queue.enqueue(queued);
+    run.queued = queued.length;
+    return run;
+  }
+  const result = await sendEmails(deps, queued);
+  run.sent = result.sent;
+  run.alreadySent = result.alreadySent;
+  if (result.error) throw result.error;
+  return run;
+}
+
+export interface SendResult {
+  sent: string[];
+  alreadySent: string[];
+  /** Recipients not sent because of `error` (a throttle): to be retried. */
+  failed: string[];
+  error?: unknown;
+}
+
+/**
+ * Sends each email at most once (claim, send, mark) at `maxSendRate` per second. On an SES error the claim is
+ * released and the rest of the batch is left for the retry (a throttle would fail them too).
+ */
+export async function sendEmails(deps: SenderDeps, items: readonly QueuedEmail[]): Promise<SendResult> {
+  const result: SendResult = { sent: [], alreadySent: [], failed: [] };
   const gap = 1000 / deps.maxSendRate;
-  for (const { recipient, email } of outgoing) {
-    const ref = { ...event, recipient };
+  for (const [index, { ref, email }] of items.entries()) {
     if (!(await deps.repos.sends.claim(ref, deps.clock.now(), STALE_CLAIM_MS))) {
-      run.alreadySent.push(recipient);
+      result.alreadySent.push(ref.recipient);
       continue;
     }
     try {
@@ -164,12 +203,14 @@ export async function runReminder(deps: ReminderDeps, event: ReminderEvent): Pro
     } catch (error) {
       // Let the retry send it: without the release, the claim would block it until it goes stale.
       await deps.repos.sends.release(ref);
-      throw error;
+      result.failed.push(...items.slice(index).map((i) => i.ref.recipient));
+      result.error = error;
+      return result;
     }
-    run.sent.push(recipient);
+    result.sent.push(ref.recipient);
     await deps.sleep(gap);
   }
-  return run;
+  return result;
 }
 
 interface ComposeInput {

@@ -7,7 +7,7 @@
  * only through the `html` template, which escapes it. Links become `href` only when they are http(s).
  */
 import type { OutgoingEmail } from '../ports/mailer';
-import { html, raw, type SafeHtml } from './html';
+import { html, type SafeHtml } from './html';
 import type { ContactView, DigestView, DocumentReminderView, EventReminderView } from './reminder-emails-model';
 
 /** What a renderer returns: the caller adds the addresses. */
@@ -45,11 +45,7 @@ export function renderDocumentReminder(view: DocumentReminderView): RenderedEmai
         paragraph(`Kính gửi ${v.unitName},`),
         paragraph(`Thời hạn nộp “${v.documentTitle}” đã qua nhưng ${v.clusterName} chưa nhận được tài liệu này của đơn vị.`),
         facts([...document, ['Gia hạn', v.extensionLabel]]),
-        paragraph(
-          v.lateUploadsLabel
-            ? sentence(`Nhận tài liệu nộp muộn: ${v.lateUploadsLabel}`)
-            : 'Tài liệu nộp muộn vẫn được nhận và sẽ được ghi nhận là nộp muộn.',
-        ),
+        paragraph(lateUploadsSentence(v.lateUploadsLabel)),
         action('Đơn vị xem tình trạng và nộp tài liệu qua đường link riêng của đơn vị (không cần tài khoản, không chia sẻ cho người ngoài):', 'Mở trang nộp tài liệu', v.link),
         paragraph(afterUpload),
         paragraph(sentOtherwise),
@@ -61,7 +57,8 @@ export function renderDocumentReminder(view: DocumentReminderView): RenderedEmai
 
   const left = daysLeftPhrase(v.daysLeft);
   return compose({
-    subject: `[${v.clusterName}] Nhắc hạn nộp: ${v.documentTitle}${left ? ` – ${left}` : ''} (${v.dueShort})`,
+    // With an extension the days count to the extended day, so the plan's deadline alone would contradict them.
+    subject: `[${v.clusterName}] Nhắc hạn nộp: ${v.documentTitle}${left ? ` – ${left}` : ''} (${v.dueShort}${v.extensionLabel ? '; đơn vị được gia hạn' : ''})`,
     title: 'Nhắc hạn nộp tài liệu',
     blocks: [
       paragraph(`Kính gửi ${v.unitName},`),
@@ -179,6 +176,16 @@ function daysLeftPhrase(days: number | undefined): string | undefined {
 function eventDaysPhrase(days: number): string | undefined {
   if (!Number.isInteger(days) || days < 0) return undefined;
   return days === 0 ? 'diễn ra hôm nay' : `còn ${days} ngày`;
+}
+
+/**
+ * Whether late uploads are still accepted. The label is either a fragment ("đến hết ngày 20/12/2021", "không"), shown
+ * after "Nhận tài liệu nộp muộn:", or a whole sentence starting with a capital ("Đơn vị vẫn có thể nộp ... đến hết
+ * ngày 20/12/2021."), shown as is. Without a label, late uploads are accepted with no cut-off.
+ */
+function lateUploadsSentence(label: string | undefined): string {
+  if (!label) return 'Tài liệu nộp muộn vẫn được nhận và sẽ được ghi nhận là nộp muộn.';
+  return sentence(/^\p{Lu}/u.test(label) ? label : `Nhận tài liệu nộp muộn: ${label}`);
 }
 
 /** Ends a label with a full stop unless it already ends with one. */
@@ -349,6 +356,6 @@ ${shown(b.rows).map(([k, val]) => html`<tr><th style="${CELL}">${k}</th><td styl
       return html`<h2 style="${H2}">${b.heading}</h2>
 <table cellpadding="6" style="border-collapse:collapse">
 <tr><th style="${CELL}">STT</th>${b.columns.map((c) => html`<th style="${CELL}">${c}</th>`)}</tr>
-${b.rows.map((cells, i) => html`<tr><td style="${CELL}">${i + 1}</td>${cells.map((c) => raw(`<td style="${CELL}">${c}</td>`))}</tr>\n`)}</table>\n`;
+${b.rows.map((cells, i) => html`<tr><td style="${CELL}">${i + 1}</td>${cells.map((c) => html`<td style="${CELL}">${c}</td>`)}</tr>\n`)}</table>\n`;
   }
 }
