@@ -29,7 +29,11 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  * character.
  */
 export function escapeHtml(text: string): string {
-  return text.normalize('NFC').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  const nfc = text.normalize('NFC');
+  // A piece that starts with a combining mark would combine with the markup before it (">" + U+0338 is "≯" under
+  // NFC): show it on a dotted circle, as typography does for a lone mark.
+  const standalone = /^\p{M}/u.test(nfc) ? `\u25CC${nfc}` : nfc;
+  return standalone.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
 /** Marks a string as trusted markup. Only for constants written in code (styles, scripts, entities). */
