@@ -1,7 +1,7 @@
 import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { httpRoutes, objectCreatedHandlers } from '../functions/routes';
-import { contextString, parseAppOrigin, parseMailFrom, type MailSender } from './context';
+import { httpRoutes, objectCreatedHandlers, reminderHandler } from '../functions/routes';
+import { contextString, parseAppOrigin, parseMailFrom, parseSesMaxSendRate, type MailSender } from './context';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -27,6 +27,11 @@ export interface BuildAppOptions {
    */
   readonly mailFrom?: string;
   /**
+   * The account's SES maximum send rate (emails per second, 1..1000): what the reminder function paces at.
+   * @default - context `sesMaxSendRate`, else 10
+   */
+  readonly sesMaxSendRate?: number;
+  /**
    * Run the cdk-nag AwsSolutions checks at synth (error findings make synth fail).
    * @default true
    */
@@ -37,6 +42,7 @@ export interface BuiltApp {
   readonly stage: string;
   readonly appOrigin: string;
   readonly mailFrom?: MailSender;
+  readonly sesMaxSendRate: number;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
 }
@@ -64,18 +70,19 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
   const appOrigin = parseAppOrigin(appOriginValue);
   const mailFromValue = options.mailFrom ?? contextString(app.node, 'mailFrom');
   const mailFrom = mailFromValue === undefined ? undefined : parseMailFrom(mailFromValue);
-  if (!mailFrom && [...httpRoutes, ...objectCreatedHandlers].some((access) => access.sendsEmail)) {
+  if (!mailFrom && [...httpRoutes, ...objectCreatedHandlers, reminderHandler].some((access) => access.sendsEmail)) {
     throw new Error(
       'Context mailFrom is required (a handler sends email): the sender, e.g. --context "mailFrom=Cụm Thi đua <no-reply@example.org>"',
     );
   }
+  const sesMaxSendRate = parseSesMaxSendRate(options.sesMaxSendRate ?? app.node.tryGetContext('sesMaxSendRate'));
 
   const stateful = new StatefulStack(app, `CumThiDua-${stage}-Stateful`, {
     description: `Cụm thi đua (${stage}): table, uploads bucket and link secret (retained)`,
     appOrigin,
   });
   const stateless = new StatelessStack(app, `CumThiDua-${stage}-Stateless`, {
-    description: `Cụm thi đua (${stage}): HTTP API and functions`,
+    description: `Cụm thi đua (${stage}): HTTP API, functions and reminder schedules`,
     table: stateful.table,
     uploadsBucket: stateful.uploadsBucket,
     linkSecret: stateful.linkSecret,
@@ -83,6 +90,9 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
     objectCreatedHandlers,
     adminApiKeySha256,
     mailFrom,
+    reminderHandler,
+    publicBaseUrl: appOrigin,
+    maxSendRate: sesMaxSendRate,
   });
 
   Tags.of(app).add('project', 'cum-thi-dua');
@@ -91,5 +101,5 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   }
-  return { stage, appOrigin, ...(mailFrom ? { mailFrom } : {}), stateful, stateless };
+  return { stage, appOrigin, ...(mailFrom ? { mailFrom } : {}), sesMaxSendRate, stateful, stateless };
 }

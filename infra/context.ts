@@ -93,3 +93,24 @@ export function encodeDisplayName(name: string): string {
   if (chunk) words.push(chunk);
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ');
 }
+
+/** What the reminder function paces its emails at when context `sesMaxSendRate` is not given (emails per second). */
+export const DEFAULT_SES_MAX_SEND_RATE = 10;
+
+/**
+ * The account's SES maximum send rate (emails per second), from context `sesMaxSendRate`: the reminder function
+ * paces its emails at this rate (`MAX_SEND_RATE`). A number from 1 to 1000; `--context sesMaxSendRate=14` arrives as
+ * the string "14", which is accepted too. Undefined, null or '' give the default.
+ */
+export function parseSesMaxSendRate(value: unknown): number {
+  if (value === undefined || value === null || value === '') return DEFAULT_SES_MAX_SEND_RATE;
+  const rate =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(rate) || rate < 1 || rate > 1000) {
+    throw new Error(
+      `Invalid sesMaxSendRate ${JSON.stringify(value)}: expected the account's SES maximum send rate in emails per ` +
+        'second, a number from 1 to 1000 (e.g. --context sesMaxSendRate=14; 1 in the SES sandbox)',
+    );
+  }
+  return rate;
+}

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -128,5 +128,13 @@ export class StatefulStack extends Stack {
         'An automatic rotation that replaced the value would invalidate every member link in circulation.',
     });
     this.linkSecret = linkSecret;
+
+    // What the operator CLI reads (CTD_TARGET=aws TABLE_NAME=... BUCKET_NAME=... LINK_SECRET_ARN=...).
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'TABLE_NAME: the single table' });
+    new CfnOutput(this, 'BucketName', { value: uploadsBucket.bucketName, description: 'BUCKET_NAME: the uploads bucket' });
+    new CfnOutput(this, 'LinkSecretArn', {
+      value: linkSecret.secretArn,
+      description: 'LINK_SECRET_ARN: the secret that signs member links (an ARN, not the value)',
+    });
   }
 }

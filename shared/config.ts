@@ -103,7 +103,12 @@ export const SendingEnvSchema = z.object({
   MAX_SEND_RATE: z.coerce.number().positive().max(1000).default(10),
   /** The queue of the single bounded sender; without it every run sends directly. */
   REMINDER_QUEUE_URL: optionalUrl,
-  /** Runs with more emails than this go through the queue. */
-  FAN_OUT_THRESHOLD: z.coerce.number().int().min(0).default(50),
+  /**
+   * Runs with more emails than this go through the queue. 0 (the default) sends everything through it: runs that
+   * fire together (every cluster at 08:00) then share one rate instead of each pacing alone.
+   */
+  FAN_OUT_THRESHOLD: z.coerce.number().int().min(0).default(0),
+  /** How many copies of the queue's consumer may run at once; each paces at MAX_SEND_RATE / this. */
+  SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(1),
 });
 export type SendingEnv = z.infer<typeof SendingEnvSchema>;

@@ -1,6 +1,7 @@
 /**
- * Target of every reminder schedule (EventBridge Scheduler passes the ReminderEvent as input). Whom to email is
- * decided now; an error is thrown back so Scheduler retries, and the send log keeps each email to one.
+ * Target of every reminder schedule (EventBridge Scheduler invokes it asynchronously with the ReminderEvent as
+ * input). Whom to email is decided now. A run that throws is retried by Lambda (twice, then the reminder DLQ);
+ * the send log keeps each email to one whatever the retries.
  */
 import { ReminderEventSchema } from '../../shared/domain/reminders';
 import { logger } from '../../shared/runtime/logger';

@@ -7,6 +7,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import type { BucketAccess, FunctionAccess } from '../../functions/routes';
 import { QUARANTINE_PREFIX, UPLOAD_PREFIX } from '../../shared/domain/submission';
 import type { ProjectFunction } from './project-function';
@@ -31,6 +32,26 @@ export const BUCKET_GRANTS: Readonly<
 
 /** SES actions of a function that sends email (the SES v1 SendEmail call, and its raw variant). */
 export const SES_SEND_ACTIONS: readonly string[] = ['ses:SendEmail', 'ses:SendRawEmail'];
+
+/** What a function may do with the reminder schedules (`schedules` in functions/routes.ts). */
+export type ScheduleAccess = NonNullable<FunctionAccess['schedules']>;
+
+/**
+ * EventBridge Scheduler actions per schedule access level, granted on the schedules of the project's group only
+ * (`arn:<partition>:scheduler:<region>:<account>:schedule/<group>/*`). `scheduler:ListSchedules` is granted on top, on
+ * `*`: it has no resource type in the Service Authorization Reference, so IAM only matches it against `*` (a
+ * group-scoped grant is refused); the adapter passes `GroupName` on every List call.
+ */
+export const SCHEDULE_ACTIONS: Readonly<Record<ScheduleAccess, readonly string[]>> = {
+  read: ['scheduler:GetSchedule'],
+  manage: ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+};
+
+/** The List action, which supports no resource-level permission. */
+export const SCHEDULE_LIST_ACTION = 'scheduler:ListSchedules';
+
+/** The service a 'manage' function may pass the scheduler role to (condition `iam:PassedToService`). */
+export const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
 
 /** What a function's access fields may refer to. */
 export interface FunctionAccessResources {
@@ -58,6 +79,19 @@ export interface FunctionAccessResources {
     readonly configurationSetName: string;
     readonly configurationSetArn: string;
   };
+  /** `PUBLIC_BASE_URL` (the app's origin); required as soon as one function has `publicBaseUrl`. */
+  readonly publicBaseUrl?: string;
+  /** The reminder schedules; required as soon as one function has `schedules`. */
+  readonly schedules?: {
+    /** The project's schedule group (`SCHEDULE_GROUP`). */
+    readonly groupName: string;
+    /** What every schedule invokes: the reminder function (`REMINDER_TARGET_ARN`). */
+    readonly targetArn: string;
+    /** The role EventBridge Scheduler assumes to invoke it (`SCHEDULER_ROLE_ARN`); 'manage' may pass it. */
+    readonly role: iam.IRole;
+    /** Where Scheduler puts an invocation that failed all its retries (`REMINDER_DLQ_ARN`). */
+    readonly deadLetterQueueArn: string;
+  };
 }
 
 /**
@@ -65,7 +99,11 @@ export interface FunctionAccessResources {
  * - any bucket use (`bucketAccess` or `bucketName`): `BUCKET_NAME`; `bucketAccess` adds `BUCKET_GRANTS[access]`;
  * - `linkSecret`: `LINK_SECRET_ARN` and `secret.grantRead` (GetSecretValue, DescribeSecret on that secret only);
  * - `sendsEmail`: `MAIL_FROM`, `SES_CONFIGURATION_SET`, and the SES send actions on the sender identity and the
- *   configuration set only.
+ *   configuration set only;
+ * - `publicBaseUrl`: `PUBLIC_BASE_URL` (the app's origin, for links in emails), no permission;
+ * - `schedules`: `SCHEDULE_GROUP`, `REMINDER_TARGET_ARN`, `SCHEDULER_ROLE_ARN`, `REMINDER_DLQ_ARN`, and in a policy of
+ *   its own (`<role>/SchedulesPolicy`) `SCHEDULE_ACTIONS[level]` on the group's schedules, `scheduler:ListSchedules`
+ *   on `*`, and for 'manage' `iam:PassRole` on the scheduler role only, when passed to EventBridge Scheduler.
  */
 export function applyFunctionAccess(
   fn: ProjectFunction,
@@ -94,6 +132,70 @@ export function applyFunctionAccess(
       resourceArns: [mail.identityArn, mail.configurationSetArn],
     });
   }
+  if (access.publicBaseUrl) {
+    if (!resources.publicBaseUrl) throw new Error(`${fn.node.id}: builds links, but no public base URL (context appOrigin) was configured`);
+    fn.addEnvironment('PUBLIC_BASE_URL', resources.publicBaseUrl);
+  }
+  if (access.schedules) {
+    const schedules = resources.schedules;
+    if (!schedules) throw new Error(`${fn.node.id}: uses reminder schedules, but the app has no reminder handler and schedule group`);
+    fn.addEnvironment('SCHEDULE_GROUP', schedules.groupName);
+    fn.addEnvironment('REMINDER_TARGET_ARN', schedules.targetArn);
+    fn.addEnvironment('SCHEDULER_ROLE_ARN', schedules.role.roleArn);
+    fn.addEnvironment('REMINDER_DLQ_ARN', schedules.deadLetterQueueArn);
+    grantSchedules(fn, access.schedules, schedules);
+  }
+}
+
+/**
+ * The schedule permissions, in a policy of their own attached to the function's role, so that their two cdk-nag
+ * IAM5 findings (List on `*`, the group's `schedule/<group>/*`) are acknowledged on that policy alone, with their own
+ * reasons, apart from the X-Ray wildcard of the role's default policy.
+ */
+function grantSchedules(
+  fn: ProjectFunction,
+  level: ScheduleAccess,
+  schedules: NonNullable<FunctionAccessResources['schedules']>,
+): void {
+  const role = fn.role;
+  if (!(role instanceof Construct)) throw new Error(`${fn.node.id}: a ProjectFunction always has a role of its own`);
+  const stack = Stack.of(fn);
+  const groupSchedules = stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${schedules.groupName}/*` });
+  const statements = [
+    new iam.PolicyStatement({ actions: [SCHEDULE_LIST_ACTION], resources: ['*'] }),
+    new iam.PolicyStatement({ actions: [...SCHEDULE_ACTIONS[level]], resources: [groupSchedules] }),
+  ];
+  if (level === 'manage') {
+    // CreateSchedule names the scheduler role as the target's RoleArn: the caller must be allowed to pass it.
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [schedules.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE } },
+      }),
+    );
+  }
+  // A child of the role (not of the function), like the role's default policy.
+  const policy = new iam.Policy(role, 'SchedulesPolicy', { statements, roles: [role] });
+  // The function is usable only once its permissions are attached.
+  fn.node.addDependency(policy);
+  Validations.of(policy).acknowledge(
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only scheduler:ListSchedules is on "*": the Service Authorization Reference lists no resource type for it, ' +
+        'so IAM matches it against "*" only and a grant naming the schedule group is refused. The adapter ' +
+        '(shared/adapters/scheduler/schedule-store.ts) passes GroupName on every List call; Get, Create and Delete ' +
+        'are scoped to the schedules of the project group.',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::${nagResourceName(stack.resolve(groupSchedules))}]`,
+      reason:
+        `The schedules of the project's schedule group (schedule/<group>/*): one schedule per reminder, named at run ` +
+        `time from the cluster, plan and milestone, so names are not known at deploy time. The actions are exactly ` +
+        `${SCHEDULE_ACTIONS[level].join(', ')}.`,
+    },
+  );
 }
 
 function grantBucketPrefixes(

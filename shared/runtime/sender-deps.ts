@@ -6,13 +6,14 @@ import { MailEnvSchema, SendingEnvSchema, TableEnvSchema, clockFromEnv, parseEnv
 import type { SenderDeps } from '../use-cases/reminders';
 import { createDocumentClient } from './aws-clients';
 
-const env = parseEnv(TableEnvSchema.extend(MailEnvSchema.shape).extend(SendingEnvSchema.pick({ MAX_SEND_RATE: true }).shape));
+const env = parseEnv(TableEnvSchema.extend(MailEnvSchema.shape).extend(SendingEnvSchema.pick({ MAX_SEND_RATE: true, SENDER_CONCURRENCY: true }).shape));
 const clock = clockFromEnv();
 
 export const senderDeps: SenderDeps = {
   repos: createDynamoRepositories(createDocumentClient(env), env.TABLE_NAME, clock),
   mailer: new SesMailer(createSesClient({ endpoint: env.SES_ENDPOINT }), { from: env.MAIL_FROM, configurationSet: env.SES_CONFIGURATION_SET }),
   clock,
-  maxSendRate: env.MAX_SEND_RATE,
+  // Several consumers may run at once (the event source's maximum concurrency): together they keep to the rate.
+  maxSendRate: env.MAX_SEND_RATE / env.SENDER_CONCURRENCY,
   sleep: (ms) => sleep(ms),
 };

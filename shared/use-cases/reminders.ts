@@ -164,7 +164,7 @@ export async function runReminder(deps: ReminderDeps, event: ReminderEvent): Pro
     queued: 0,
   };
   const queued = outgoing.map(({ recipient, email }) => ({ ref: { ...event, recipient }, email }));
-  if (deps.queue && queued.length > (deps.fanOutThreshold ?? 50)) {
+  if (deps.queue && queued.length > (deps.fanOutThreshold ?? 0)) {
     // Enqueuing twice (a retried run) is harmless: the sender's claims keep each email to one.
     await deps.queue.enqueue(queued);
     run.queued = queued.length;

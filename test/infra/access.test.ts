@@ -1,7 +1,8 @@
 /**
  * What each function may touch, derived from the access fields of functions/routes.ts: S3 actions per key prefix,
- * the link secret, SES; the environment that goes with them; the S3 -> EventBridge -> recorder wiring; bucket CORS.
- * The expectations below are written out independently of infra/constructs/function-access.ts.
+ * the link secret, SES, the public base URL, the reminder schedules; the environment that goes with them; the S3 ->
+ * EventBridge -> recorder wiring; bucket CORS. The expectations below are written out independently of
+ * infra/constructs/function-access.ts.
  */
 import { Buffer } from 'node:buffer';
 import type { CfnElement } from 'aws-cdk-lib';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   httpRoutes,
   objectCreatedHandlers,
+  reminderHandler,
   type BucketAccess,
   type FunctionAccess,
 } from '../../functions/routes';
@@ -26,7 +28,7 @@ import {
 } from './support';
 
 type Access = FunctionAccess & { id: string };
-const allFunctions: readonly Access[] = [...httpRoutes, ...objectCreatedHandlers];
+const allFunctions: readonly Access[] = [...httpRoutes, ...objectCreatedHandlers, reminderHandler];
 
 /** `[action, key pattern]` pairs each bucket access level allows, and nothing else. */
 const EXPECTED_S3: Readonly<Record<BucketAccess, readonly (readonly [string, string])[]>> = {
@@ -41,6 +43,23 @@ const EXPECTED_S3: Readonly<Record<BucketAccess, readonly (readonly [string, str
     ['s3:PutObject', 'quarantine/*'],
   ],
 };
+
+/** `[action, resource]` pairs each schedule access level allows (`<group schedules>` = schedule/<group>/*). */
+const EXPECTED_SCHEDULER: Readonly<Record<'read' | 'manage', readonly (readonly [string, string])[]>> = {
+  read: [
+    ['scheduler:ListSchedules', '*'],
+    ['scheduler:GetSchedule', '<group schedules>'],
+  ],
+  manage: [
+    ['scheduler:ListSchedules', '*'],
+    ['scheduler:GetSchedule', '<group schedules>'],
+    ['scheduler:CreateSchedule', '<group schedules>'],
+    ['scheduler:DeleteSchedule', '<group schedules>'],
+  ],
+};
+
+/** What SchedulesEnvSchema (shared/config.ts) reads in AWS. */
+const SCHEDULE_VARIABLES = ['SCHEDULE_GROUP', 'REMINDER_TARGET_ARN', 'SCHEDULER_ROLE_ARN', 'REMINDER_DLQ_ARN'];
 
 /** Variables only the local stack may set. */
 const isLocalOnly = (name: string): boolean =>
@@ -104,6 +123,8 @@ describe('function access (from functions/routes.ts)', () => {
     expect([...kinds].sort()).toEqual(['download', 'name', 'none', 'record', 'upload']);
     expect(allFunctions.some((f) => f.linkSecret) && allFunctions.some((f) => !f.linkSecret)).toBe(true);
     expect(allFunctions.some((f) => f.sendsEmail) && allFunctions.some((f) => !f.sendsEmail)).toBe(true);
+    expect(allFunctions.some((f) => f.publicBaseUrl) && allFunctions.some((f) => !f.publicBaseUrl)).toBe(true);
+    expect([...new Set(allFunctions.map((f) => f.schedules ?? 'none'))].sort()).toEqual(['manage', 'none', 'read']);
   });
 
   describe('S3', () => {
@@ -207,6 +228,97 @@ describe('function access (from functions/routes.ts)', () => {
         const [, name, address] = /^(.*) <(.*)>$/.exec(context.mailFrom)!;
         expect(variables.MAIL_FROM).toBe(`=?UTF-8?B?${Buffer.from(name!, 'utf8').toString('base64')}?= <${address}>`);
         expect(render(variables.SES_CONFIGURATION_SET)).toBe(configurationSetRef());
+      },
+    );
+  });
+
+  describe('public base URL', () => {
+    it.each(allFunctions.map((f) => [f.id, !!f.publicBaseUrl] as const))(
+      '%s has PUBLIC_BASE_URL = appOrigin: %s',
+      (id, expected) => {
+        const variables = variablesOf(id);
+        expect('PUBLIC_BASE_URL' in variables).toBe(expected);
+        if (expected) expect(variables.PUBLIC_BASE_URL).toBe(context.appOrigin);
+      },
+    );
+  });
+
+  describe('reminder schedules', () => {
+    const only = (type: string) => {
+      const found = Object.keys(stateless.findResources(type));
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+    const groupId = () => only('AWS::Scheduler::ScheduleGroup');
+    /** The role EventBridge Scheduler assumes: found by its trust policy, not through the construct. */
+    const schedulerRoleId = () => {
+      const roles = Object.entries(stateless.findResources('AWS::IAM::Role')).filter(([, role]) =>
+        JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('"scheduler.amazonaws.com"'),
+      );
+      expect(roles).toHaveLength(1);
+      return roles[0]![0];
+    };
+    const groupSchedules = () =>
+      `arn:ref(AWS::Partition):scheduler:ref(AWS::Region):ref(AWS::AccountId):schedule/ref(${groupId()})/*`;
+
+    it.each(allFunctions.map((f) => [f.id, f.schedules ?? 'none'] as const))(
+      '%s gets exactly the scheduler actions of %s, on the project group (List on *, which has no resource type)',
+      (id, level) => {
+        const expected =
+          level === 'none'
+            ? []
+            : EXPECTED_SCHEDULER[level].map(([action, resource]) => [
+                action,
+                resource === '<group schedules>' ? groupSchedules() : resource,
+              ]);
+        expect(sortPairs(pairsOf(id, 'scheduler'))).toEqual(sortPairs(expected));
+      },
+    );
+
+    it.each(allFunctions.map((f) => [f.id, f.schedules === 'manage'] as const))(
+      '%s may pass the scheduler role, to EventBridge Scheduler only: %s',
+      (id, expected) => {
+        const passRole = allowsOf(id).filter((s) => asList(s.Action).some((a) => /^iam:(PassRole|\*)$/i.test(a)));
+        if (!expected) {
+          expect(passRole).toEqual([]);
+          return;
+        }
+        expect(passRole.map((s) => ({ actions: asList(s.Action), resources: asList(s.Resource).map(render), condition: s.Condition }))).toEqual([
+          {
+            actions: ['iam:PassRole'],
+            resources: [`getatt(${schedulerRoleId()}.Arn)`],
+            condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+          },
+        ]);
+      },
+    );
+
+    it('has no IAM action in any policy of either stack but the PassRole of the manage functions', () => {
+      const managers = allFunctions.filter((f) => f.schedules === 'manage');
+      expect(managers.length).toBeGreaterThan(0);
+      const passRoleStatements = [stateful, stateless].flatMap((template) =>
+        statementsOf(template).filter(({ statement }) => asList(statement.Action).some((a) => /^iam:/i.test(a))),
+      );
+      expect(passRoleStatements).toHaveLength(managers.length);
+    });
+
+    it.each(allFunctions.map((f) => [f.id, !!f.schedules] as const))(
+      '%s has SCHEDULE_GROUP, REMINDER_TARGET_ARN, SCHEDULER_ROLE_ARN and REMINDER_DLQ_ARN: %s',
+      (id, expected) => {
+        const variables = variablesOf(id);
+        expect(SCHEDULE_VARIABLES.filter((name) => name in variables)).toEqual(expected ? SCHEDULE_VARIABLES : []);
+        if (!expected) return;
+        const reminderFnId = logicalIdOf(built.stateless.functions.get(reminderHandler.id)!.node.defaultChild as CfnElement);
+        const dlqIds = Object.keys(stateless.findResources('AWS::SQS::Queue')).filter(
+          (queueId) => !objectCreatedHandlers.some((h) => logicalIdOf(built.stateless.failedEventQueues.get(h.id)!.node.defaultChild as CfnElement) === queueId),
+        );
+        expect(dlqIds).toHaveLength(1);
+        expect(Object.fromEntries(SCHEDULE_VARIABLES.map((name) => [name, render(variables[name])]))).toEqual({
+          SCHEDULE_GROUP: `ref(${groupId()})`,
+          REMINDER_TARGET_ARN: `getatt(${reminderFnId}.Arn)`,
+          SCHEDULER_ROLE_ARN: `getatt(${schedulerRoleId()}.Arn)`,
+          REMINDER_DLQ_ARN: `getatt(${dlqIds[0]}.Arn)`,
+        });
       },
     );
   });

@@ -1,11 +1,13 @@
 /**
- * Context values the app reads (appOrigin, mailFrom): parsing, and buildApp refusing bad values before anything is
- * synthesized. No synth in this file.
+ * Context values the app reads (appOrigin, mailFrom, sesMaxSendRate): parsing, and buildApp refusing bad values
+ * before anything is synthesized. No synth in this file.
  */
 import { Buffer } from 'node:buffer';
+import { Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
-import { encodeDisplayName, parseAppOrigin, parseMailFrom } from '../../infra/context';
+import { encodeDisplayName, parseAppOrigin, parseMailFrom, parseSesMaxSendRate } from '../../infra/context';
 import { cdkJsonContext, newTestApp } from './support';
 
 /** Decodes RFC 2047 "B" encoded words separated by spaces (enough for what encodeDisplayName writes). */
@@ -120,6 +122,55 @@ describe('mailFrom', () => {
   it('has a cdk.json default that parses, on a reserved example domain (to be replaced)', () => {
     const value = cdkJsonContext().mailFrom as string;
     expect(parseMailFrom(value).domain).toBe('example.org');
+  });
+});
+
+describe('sesMaxSendRate', () => {
+  /** MAX_SEND_RATE of the reminder function built with cdk.json's context plus `context` (resolved, no synth). */
+  function maxSendRate(context: Record<string, unknown>): unknown {
+    const { app, cleanup } = newTestApp({ 'aws:cdk:bundling-stacks': [], ...context });
+    try {
+      const fn = buildApp(app, { nag: false }).stateless.reminderFunction;
+      expect(fn).toBeDefined();
+      const cfn = fn!.node.defaultChild as CfnFunction;
+      return (Stack.of(fn!).resolve(cfn.environment) as { variables: Record<string, unknown> }).variables.MAX_SEND_RATE;
+    } finally {
+      cleanup();
+    }
+  }
+
+  it.each([
+    [1, 1],
+    [14, 14],
+    [1000, 1000],
+    ['14', 14],
+    ['2.5', 2.5],
+  ])('accepts %j as %s emails per second', (value, expected) => {
+    expect(parseSesMaxSendRate(value)).toBe(expected);
+  });
+
+  it.each([[undefined], [null], ['']])('defaults %j to 10', (value) => {
+    expect(parseSesMaxSendRate(value)).toBe(10);
+  });
+
+  it.each([[0], [0.5], [1001], [-3], ['abc'], ['14/s'], [' 14'], [true], [Number.NaN], [Number.POSITIVE_INFINITY], [[14]]])(
+    'refuses %j',
+    (value) => {
+      expect(() => parseSesMaxSendRate(value)).toThrow(/Invalid sesMaxSendRate .*: expected .* from 1 to 1000/);
+    },
+  );
+
+  it('gives the reminder function MAX_SEND_RATE from context, as --context passes it (a string)', () => {
+    expect(maxSendRate({ sesMaxSendRate: '14' })).toBe('14');
+  });
+
+  it('gives the reminder function MAX_SEND_RATE 10 without the context key', () => {
+    expect(cdkJsonContext().sesMaxSendRate).toBeUndefined();
+    expect(maxSendRate({})).toBe('10');
+  });
+
+  it('fails synth with a clear message on a bad context value', () => {
+    expect(buildError({ sesMaxSendRate: '5000' })?.message).toMatch(/Invalid sesMaxSendRate "5000": expected/);
   });
 });
 

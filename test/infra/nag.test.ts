@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
-import { httpRoutes, objectCreatedHandlers, type BucketAccess } from '../../functions/routes';
+import { httpRoutes, objectCreatedHandlers, reminderHandler, type BucketAccess } from '../../functions/routes';
 import { buildApp, type BuiltApp } from '../../infra/build-app';
 import { exportNameOf, newTestApp, reportedFindings } from './support';
 
@@ -40,12 +40,14 @@ const GRANTED_PREFIXES: Readonly<Record<BucketAccess, readonly string[]>> = {
 
 /**
  * Every acknowledgement the app makes, one line per resource: rule id and construct path. `bucketArnExport` is the
- * export name under which the stateful stack exports the uploads bucket ARN (the stateless policies import it).
+ * export name under which the stateful stack exports the uploads bucket ARN (the stateless policies import it);
+ * `scheduleGroupId` the logical id of the schedule group (the schedule permissions name its schedules).
  */
-function expectedAcknowledgements(stage: string, bucketArnExport: string): string[] {
+function expectedAcknowledgements(stage: string, bucketArnExport: string, scheduleGroupId: string): string[] {
   const stateless = `CumThiDua-${stage}-Stateless`;
   const stateful = `CumThiDua-${stage}-Stateful`;
-  const perFunction = [...httpRoutes, ...objectCreatedHandlers].flatMap((fn) => [
+  const groupSchedules = `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${scheduleGroupId}>/*`;
+  const perFunction = [...httpRoutes, ...objectCreatedHandlers, reminderHandler].flatMap((fn) => [
     // Node.js 22 pinned on purpose (ProjectFunction).
     `AwsSolutions-L1 ${stateless}/${fn.id}Function/Resource`,
     // X-Ray actions have no resource-level permissions (ProjectFunction).
@@ -55,6 +57,14 @@ function expectedAcknowledgements(stage: string, bucketArnExport: string): strin
       (prefix) =>
         `AwsSolutions-IAM5[Resource::${bucketArnExport}/${prefix}*] ${stateless}/${fn.id}FunctionRole/DefaultPolicy/Resource`,
     ),
+    // scheduler:ListSchedules has no resource type; the other schedule actions are on the group's schedules
+    // (function-access.ts), both in the role's SchedulesPolicy.
+    ...(fn.schedules
+      ? [
+          `AwsSolutions-IAM5[Resource::*] ${stateless}/${fn.id}FunctionRole/SchedulesPolicy/Resource`,
+          `AwsSolutions-IAM5[Resource::${groupSchedules}] ${stateless}/${fn.id}FunctionRole/SchedulesPolicy/Resource`,
+        ]
+      : []),
   ]);
   return [
     ...perFunction,
@@ -62,6 +72,8 @@ function expectedAcknowledgements(stage: string, bucketArnExport: string): strin
     ...httpRoutes.map((route) => `AwsSolutions-APIG4 ${stateless}/HttpApi/${route.id}Route/Resource`),
     // The failed-events queue is itself a dead-letter queue (StatelessStack).
     ...objectCreatedHandlers.map((h) => `AwsSolutions-SQS3 ${stateless}/${h.id}FailedEvents/Resource`),
+    // So is the reminder dead-letter queue (StatelessStack).
+    `AwsSolutions-SQS3 ${stateless}/ReminderDlq/Resource`,
     // Link key rotated by hand, keeping old keys (StatefulStack).
     `AwsSolutions-SMG4 ${stateful}/LinkSecret/Resource`,
   ].sort();
@@ -131,8 +143,10 @@ describe('cdk-nag AwsSolutions on the app', () => {
     const bucketArnExport = exportNameOf(Template.fromStack(built.stateful), {
       'Fn::GetAtt': [built.stateful.getLogicalId(bucket), 'Arn'],
     });
+    const groups = Object.keys(Template.fromStack(built.stateless).findResources('AWS::Scheduler::ScheduleGroup'));
+    expect(groups).toHaveLength(1);
     // Act + Assess
-    expect(allFindings()).toEqual(expectedAcknowledgements('dev', bucketArnExport));
+    expect(allFindings()).toEqual(expectedAcknowledgements('dev', bucketArnExport, groups[0]!));
   });
 
   it('makes no acknowledgement that matches no finding, and gives each a specific reason', () => {

@@ -4,7 +4,7 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes, objectCreatedHandlers } from '../../functions/routes';
+import { httpRoutes, objectCreatedHandlers, reminderHandler } from '../../functions/routes';
 import { buildApp, type BuiltApp } from '../../infra/build-app';
 import { ProjectFunction } from '../../infra/constructs/project-function';
 import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table';
@@ -34,8 +34,8 @@ const EXPECTED_DYNAMODB_ACTIONS = {
 
 const ADMIN_HASH = 'ab'.repeat(32);
 
-/** Every function the app deploys: one per HTTP route and one per object-created handler. */
-const allFunctions = [...httpRoutes, ...objectCreatedHandlers];
+/** Every function the app deploys: one per HTTP route, one per object-created handler, the reminder function. */
+const allFunctions = [...httpRoutes, ...objectCreatedHandlers, reminderHandler];
 
 /** An import of the AWS SDK left for the Lambda runtime to resolve (error messages that quote one do not match). */
 const EXTERNAL_SDK_IMPORT = /from\s*["']@aws-sdk\/|import\(\s*["']@aws-sdk\/|__require\(\s*["']@aws-sdk\//;
@@ -164,7 +164,7 @@ describe('CDK stacks', () => {
   });
 
   describe('functions', () => {
-    it('creates exactly one function per HTTP route and per object-created handler, and no other function', () => {
+    it('creates exactly one function per HTTP route, per object-created handler and for the reminders, and no other', () => {
       stateless.resourceCountIs('AWS::Lambda::Function', allFunctions.length);
       stateful.resourceCountIs('AWS::Lambda::Function', 0);
       expect([...built.stateless.functions.keys()].sort()).toEqual(allFunctions.map((r) => r.id).sort());
@@ -174,6 +174,8 @@ describe('CDK stacks', () => {
       ...httpRoutes.map((r) => [r.id, 256, 10] as const),
       // The recorder streams and hashes files of up to 25 MB.
       ...objectCreatedHandlers.map((h) => [h.id, 512, 60] as const),
+      // The reminder function paces its emails at MAX_SEND_RATE: 5 minutes.
+      [reminderHandler.id, 256, 300] as const,
     ])('runs %s on Node.js 22, arm64, with X-Ray, its own log group, %i MB and %i s', (id, memory, timeout) => {
       const fn = built.stateless.functions.get(id);
       expect(fn).toBeDefined();
@@ -265,13 +267,21 @@ describe('CDK stacks', () => {
       }
     });
 
-    it('allows a wildcard resource only for the X-Ray actions, which have no resource-level permissions', () => {
+    it('allows a wildcard resource only for the X-Ray actions and scheduler:ListSchedules, which have no resource-level permissions', () => {
+      const wildcardActionSets = new Set<string>();
       for (const template of templates()) {
         for (const { statement } of statementsOf(template)) {
           if (statement.Effect !== 'Allow' || statement.Resource !== '*') continue;
-          expect(asList(statement.Action).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+          const actions = JSON.stringify(asList(statement.Action).sort());
+          expect([
+            JSON.stringify(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']),
+            JSON.stringify(['scheduler:ListSchedules']),
+          ]).toContain(actions);
+          wildcardActionSets.add(actions);
         }
       }
+      // Both kinds occur, so the check above is exercised.
+      expect(wildcardActionSets.size).toBe(2);
     });
 
     it.each(allFunctions.map((r) => [r.id, r.tableAccess] as const))(
@@ -390,9 +400,15 @@ describe('CDK stacks', () => {
         'PolicyName',
         'QueueName',
         'AlarmName',
+        'TopicName',
       ];
       // `Name` is the physical name of these types (but not, say, of an HTTP API, whose name is a label).
-      const namedByName = ['AWS::SecretsManager::Secret', 'AWS::Events::Rule', 'AWS::SES::ConfigurationSet'];
+      const namedByName = [
+        'AWS::SecretsManager::Secret',
+        'AWS::Events::Rule',
+        'AWS::SES::ConfigurationSet',
+        'AWS::Scheduler::ScheduleGroup',
+      ];
       for (const template of templates()) {
         for (const [id, resource] of Object.entries(template.toJSON().Resources as Resources)) {
           // A literal string is a hard-coded name; a Ref/GetAtt refers to a generated one. CDK derives the names of

@@ -168,9 +168,10 @@ describe('document reminder (before the deadline)', () => {
     expect(bare(html)).toContain(`<p>${escapeHtml(DOCUMENT_FOOTER)}</p>`);
   });
 
-  it('shows the extension line only when the unit has one', () => {
+  it('shows the extension line only when the unit has one, and says so in the subject', () => {
     const extension = 'Đơn vị được gia hạn đến hết ngày 15/12/2021';
-    const withIt = renderDocumentReminder(reminder({ extensionLabel: extension }));
+    const withIt = renderDocumentReminder(reminder({ extensionLabel: extension, daysLeft: 4 }));
+    expect(withIt.subject).toBe(`[${CLUSTER}] Nhắc hạn nộp: ${DOCUMENT} – còn 4 ngày (${DUE_SHORT}; đơn vị được gia hạn)`);
     expect(withIt.text).toContain(`- Gia hạn: ${extension}\n`);
     expect(bare(withIt.html)).toContain(`<tr><th>Gia hạn</th><td>${extension}</td></tr>`);
     const without = renderDocumentReminder(reminder());
@@ -209,8 +210,16 @@ describe('document reminder (overdue)', () => {
     expect(text).toContain('Nhận tài liệu nộp muộn: đến hết ngày 20/12/2021.');
     expect(text).not.toContain('vẫn được nhận');
     expect(html).toContain('Nhận tài liệu nộp muộn: đến hết ngày 20/12/2021.');
-    const closed = renderDocumentReminder(overdue({ lateUploadsLabel: 'không nhận tài liệu nộp muộn.' }));
-    expect(closed.text).toContain('Nhận tài liệu nộp muộn: không nhận tài liệu nộp muộn.\n');
+    const closed = renderDocumentReminder(overdue({ lateUploadsLabel: 'không' }));
+    expect(closed.text).toContain('Nhận tài liệu nộp muộn: không.\n');
+  });
+
+  it('shows a late-upload rule written as a whole sentence as is', () => {
+    const rule = 'Đơn vị vẫn có thể nộp (ghi nhận là nộp muộn) đến hết ngày 20/12/2021.';
+    const { text, html } = renderDocumentReminder(overdue({ lateUploadsLabel: rule }));
+    expect(text.split('\n')).toContain(rule);
+    expect(bare(html)).toContain(`<p>${rule}</p>`);
+    expect(text).not.toContain('Nhận tài liệu nộp muộn');
   });
 
   it('shows the extension line only when the unit has one', () => {
@@ -294,6 +303,15 @@ describe('event reminder', () => {
     expect(b).toContain('<tr><th>Thời gian còn lại</th><td>còn 3 ngày</td></tr>');
     expect(b).toContain(`<tr><th>Địa điểm</th><td>${view.place}</td></tr>`);
     expect(b).toContain(`<p>${footer}</p>`);
+  });
+
+  it('skips blank tasks, and the whole list when every task is blank', () => {
+    const some = renderEventReminder(event({ tasks: [' \n ', INVITATIONS, ''] }));
+    expect(textSection(some.text, 'Nhiệm vụ của đơn vị:')).toEqual([`- ${INVITATIONS}`]);
+    expect(count(some.html, '<li>')).toBe(1);
+    const none = renderEventReminder(event({ tasks: ['  '] }));
+    expect(none.text).not.toContain('Nhiệm vụ của đơn vị');
+    expect(none.html).not.toContain('<ul>');
   });
 
   it('says "diễn ra hôm nay" on the day, and leaves out a task list the unit does not have', () => {
