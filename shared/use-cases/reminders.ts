@@ -192,6 +192,10 @@ export interface SendResult {
 export async function sendEmails(deps: SenderDeps, items: readonly QueuedEmail[]): Promise<SendResult> {
   const result: SendResult = { sent: [], alreadySent: [], failed: [] };
   const gap = 1000 / deps.maxSendRate;
+  // Send number n is due at start + n * gap: the time each send itself takes counts toward its gap, so the rate is
+  // the configured one, not slower.
+  const start = deps.clock.now().getTime();
+  let sentCount = 0;
   for (const [index, { ref, email }] of items.entries()) {
     if (!(await deps.repos.sends.claim(ref, deps.clock.now(), STALE_CLAIM_MS))) {
       result.alreadySent.push(ref.recipient);
@@ -208,7 +212,9 @@ export async function sendEmails(deps: SenderDeps, items: readonly QueuedEmail[]
       return result;
     }
     result.sent.push(ref.recipient);
-    await deps.sleep(gap);
+    sentCount += 1;
+    const wait = start + sentCount * gap - deps.clock.now().getTime();
+    if (wait > 0) await deps.sleep(wait);
   }
   return result;
 }
