@@ -11,12 +11,14 @@ import type { Clock } from '../shared/ports/clock';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { freePort } from './net';
 import { startSchedulerStandin, type SchedulerStandinOptions } from './scheduler-standin';
+import { startSqsStandin, type SqsStandin, type SqsStandinOptions } from './sqs-standin';
 
 export interface EmulatorPorts {
   dynamodb: number;
   s3: number;
   ses: number;
   scheduler: number;
+  sqs: number;
 }
 
 export interface EmulatorOptions {
@@ -32,13 +34,16 @@ export interface EmulatorOptions {
   clock: Clock;
   /** What a firing schedule calls. */
   invokeSchedule: SchedulerStandinOptions['invoke'];
+  /** Queues and their consumers (Lambda event source mappings). */
+  sqsConsumers?: SqsStandinOptions['consumers'];
   log?: (line: string) => void;
 }
 
 export interface Emulators {
-  endpoints: { dynamodb: string; s3: string; ses: string; scheduler: string };
+  endpoints: { dynamodb: string; s3: string; ses: string; scheduler: string; sqs: string };
   s3: S3rver;
   scheduler: Awaited<ReturnType<typeof startSchedulerStandin>>;
+  sqs: SqsStandin;
   close(): Promise<void>;
 }
 
@@ -96,15 +101,26 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     });
     closers.push(() => scheduler.close());
 
+    const sqs = await startSqsStandin({
+      port: options.ports?.sqs ?? 0,
+      region: LOCAL_REGION,
+      clock: options.clock,
+      consumers: options.sqsConsumers,
+      log: options.log,
+    });
+    closers.push(() => sqs.close());
+
     return {
       endpoints: {
         dynamodb: dynamodb.endpoint,
         s3: `http://127.0.0.1:${s3Address.port}`,
         ses: `http://127.0.0.1:${sesPort}`,
         scheduler: scheduler.url,
+        sqs: sqs.url,
       },
       s3,
       scheduler,
+      sqs,
       close,
     };
   } catch (error) {

@@ -83,7 +83,10 @@ export interface SqsStandin {
   close(): Promise<void>;
   /** The URL of queue `name` (whether or not it exists), as CreateQueue/GetQueueUrl return it. */
   queueUrl(name: string): string;
-  /** Messages held by the queue in any state: visible, delayed, in flight or waiting out a visibility timeout. */
+  /**
+   * Messages held by the queue in any state: visible, delayed, in flight or waiting out a visibility timeout.
+   * Throws for an unknown queue.
+   */
   depth(name: string): number;
   /** Messages dropped after maxReceiveCount because their queue had no dead-letter queue, oldest first. */
   deadLetters: SqsDeadLetter[];
@@ -155,6 +158,8 @@ class ApiError extends Error {
 }
 const invalid = (message: string) => new ApiError('InvalidParameterValue', message);
 const noQueue = () => new ApiError('QueueDoesNotExist', 'The specified queue does not exist.');
+const missing = (name: string) => new ApiError('MissingParameter', `The request must contain the parameter ${name}.`);
+const unsupportedFifo = () => new ApiError('UnsupportedOperation', 'FIFO queues are not supported by the stand-in.');
 
 /** Attributes CreateQueue accepts; the first five have defaults and are always reported. */
 const SETTABLE_ATTRIBUTES = [
@@ -253,14 +258,14 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
 
   function createQueue(name: string, attributes: Record<string, string>, tags: Record<string, string>): Queue {
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) {
-      if (/^[A-Za-z0-9_-]{1,75}\.fifo$/.test(name)) throw new ApiError('UnsupportedOperation', 'FIFO queues are not supported by the stand-in.');
+      if (/^[A-Za-z0-9_-]{1,75}\.fifo$/.test(name)) throw unsupportedFifo();
       throw invalid('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
     }
     for (const [k, v] of Object.entries(attributes)) {
       if (!SETTABLE_ATTRIBUTES.includes(k)) throw new ApiError('InvalidAttributeName', `Unknown Attribute ${k}.`);
       if (typeof v !== 'string') throw invalid(`Attribute ${k} must be a string.`);
     }
-    if (attributes.FifoQueue === 'true') throw new ApiError('UnsupportedOperation', 'FIFO queues are not supported by the stand-in.');
+    if (attributes.FifoQueue === 'true') throw unsupportedFifo();
     const delay = attributes.DelaySeconds;
     if (delay !== undefined && !(/^\d+$/.test(delay) && Number(delay) <= 900)) invalidDelay();
     if (attributes.RedrivePolicy !== undefined) redriveOf(attributes.RedrivePolicy);
@@ -268,7 +273,9 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
     if (existing) {
       // Idempotent when every attribute given matches the queue's, as the service compares them.
       const differs = Object.entries(attributes).some(([k, v]) => existing.attributes[k] !== v);
-      if (differs) throw new ApiError('QueueNameExists', `A queue already exists with the same name and a different value for attribute(s).`);
+      if (differs) {
+        throw new ApiError('QueueNameExists', 'A queue already exists with the same name and a different value for attribute(s).');
+      }
       return existing;
     }
     const q: Queue = {
@@ -302,7 +309,7 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
 
   /** The queue a QueueUrl names; the host is ignored so localhost and 127.0.0.1 URLs both work. */
   function queueOf(body: Record<string, unknown>): Queue {
-    if (typeof body.QueueUrl !== 'string') throw new ApiError('MissingParameter', 'The request must contain the parameter QueueUrl.');
+    if (typeof body.QueueUrl !== 'string') throw missing('QueueUrl');
     let path: string[];
     try {
       path = new URL(body.QueueUrl).pathname.split('/').filter(Boolean);
@@ -317,9 +324,10 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
   /** Validates and stores one message; shared by SendMessage and each SendMessageBatch entry. */
   function enqueue(q: Queue, m: Record<string, unknown>) {
     const body = m.MessageBody;
-    if (typeof body !== 'string' || body === '') throw new ApiError('MissingParameter', 'The request must contain the parameter MessageBody.');
+    if (typeof body !== 'string' || body === '') throw missing('MessageBody');
     if (INVALID_CHARS.test(body)) {
-      throw new ApiError('InvalidMessageContents', 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
+      throw new ApiError('InvalidMessageContents', 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | '
+        + '#x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
     }
     const delay = m.DelaySeconds ?? Number(q.attributes.DelaySeconds);
     if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > 900) invalidDelay();
@@ -381,8 +389,10 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
   function handle(operation: string, body: Record<string, unknown>): unknown {
     switch (operation) {
       case 'CreateQueue': {
-        if (typeof body.QueueName !== 'string') throw new ApiError('MissingParameter', 'The request must contain the parameter QueueName.');
-        const q = createQueue(body.QueueName, (body.Attributes ?? {}) as Record<string, string>, (body.tags ?? {}) as Record<string, string>);
+        if (typeof body.QueueName !== 'string') throw missing('QueueName');
+        const q = createQueue(
+          body.QueueName, (body.Attributes ?? {}) as Record<string, string>, (body.tags ?? {}) as Record<string, string>,
+        );
         return { QueueUrl: q.url };
       }
       case 'GetQueueUrl': {
@@ -399,17 +409,23 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
         const q = queueOf(body);
         const entries = Array.isArray(body.Entries) ? (body.Entries as Record<string, unknown>[]) : [];
         // Whole-request checks first, in the service's order: nothing is sent if any fails.
-        if (entries.length === 0) throw new ApiError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
+        if (entries.length === 0) {
+          throw new ApiError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
+        }
         if (entries.length > MAX_BATCH_ENTRIES) {
-          throw new ApiError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${entries.length}.`);
+          throw new ApiError('TooManyEntriesInBatchRequest',
+            `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${entries.length}.`);
         }
         const ids = entries.map((e) => e.Id);
         for (const id of ids) {
           if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) {
-            throw new ApiError('InvalidBatchEntryId', 'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.');
+            throw new ApiError('InvalidBatchEntryId', 'A batch entry id can only contain alphanumeric characters, hyphens and '
+              + 'underscores. It can be at most 80 letters long.');
           }
         }
-        if (new Set(ids).size !== ids.length) throw new ApiError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+        if (new Set(ids).size !== ids.length) {
+          throw new ApiError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+        }
         const Successful: unknown[] = [];
         const Failed: unknown[] = [];
         for (const e of entries) {
@@ -423,7 +439,8 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
         return { Successful, Failed };
       }
       default:
-        throw new ApiError('UnsupportedOperation', `${operation || 'This operation'} is not supported by the stand-in; consumers registered at start receive messages as Lambda would.`);
+        throw new ApiError('UnsupportedOperation', `${operation || 'This operation'} is not supported by the stand-in; `
+          + 'consumers registered at start receive messages as Lambda would.');
     }
   }
 
@@ -451,7 +468,8 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
       log(`sqs: ${q.name} message ${m.messageId} moved to ${dlq.name} after ${m.receiveCount} receives: ${error}`);
     } else {
       deadLetters.push({ queue: q.name, messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, error, at: clock.now() });
-      log(`sqs: ${q.name} message ${m.messageId} dropped after ${m.receiveCount} receives${dlqName ? ` (no queue ${dlqName})` : ''}: ${error}`);
+      const why = dlqName ? ` (no queue ${dlqName})` : '';
+      log(`sqs: ${q.name} message ${m.messageId} dropped after ${m.receiveCount} receives${why}: ${error}`);
     }
   }
 
@@ -464,7 +482,7 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
       if (batch.length >= (c.batchSize ?? 10)) break;
       if (m.inFlight || m.visibleAt > now) continue;
       // The service moves a message when a receive finds its count already at maxReceiveCount.
-      if (m.receiveCount >= maxReceiveCount + 100) {
+      if (m.receiveCount >= maxReceiveCount) {
         deadLetter(q, m, deadLetterQueue);
         continue;
       }
@@ -573,7 +591,8 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
       try {
         const target = String(req.headers['x-amz-target'] ?? '');
         if (req.method !== 'POST' || !target.startsWith('AmazonSQS.')) {
-          throw new ApiError('UnsupportedOperation', 'The stand-in only speaks the AWS JSON protocol (POST with X-Amz-Target: AmazonSQS.<Operation>).');
+          throw new ApiError('UnsupportedOperation',
+            'The stand-in only speaks the AWS JSON protocol (POST with X-Amz-Target: AmazonSQS.<Operation>).');
         }
         let body: Record<string, unknown>;
         try {
@@ -599,10 +618,16 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://${host}:${port}`;
   // As the stack would have provisioned them before any event source mapping could run.
-  for (const name of opts.queues ?? []) createQueue(name, {}, {});
-  for (const [name, c] of consumers) {
-    createQueue(name, {}, {});
-    if (c.deadLetterQueue !== undefined) createQueue(c.deadLetterQueue, {}, {});
+  try {
+    for (const name of opts.queues ?? []) createQueue(name, {}, {});
+    for (const [name, c] of consumers) {
+      createQueue(name, {}, {});
+      if (c.deadLetterQueue !== undefined) createQueue(c.deadLetterQueue, {}, {});
+    }
+  } catch (e) {
+    clearInterval(timer);
+    server.close();
+    throw new Error(`sqs stand-in: ${e instanceof Error ? e.message : String(e)}`);
   }
   log(`sqs stand-in listening on ${baseUrl}`);
 

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toDocumentClient } from '../shared/runtime/aws-clients';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
-import { httpRoutes, objectCreatedHandlers, reminderHandler, type ObjectCreatedHandler } from '../functions/routes';
+import { httpRoutes, objectCreatedHandlers, reminderHandler, reminderSender, type ObjectCreatedHandler } from '../functions/routes';
 import { EventBridgeScheduleStore, createSchedulerClient } from '../shared/adapters/scheduler/schedule-store';
 import { reconcileSchedules } from '../shared/use-cases/reminders';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
@@ -36,6 +36,7 @@ export interface StackInfo {
   s3Endpoint: string;
   sesEndpoint: string;
   schedulerEndpoint: string;
+  sqsEndpoint: string;
   region: string;
   tableName: string;
   bucketName: string;
@@ -83,6 +84,9 @@ export const LOCAL_SCHEDULER = {
   roleArn: 'arn:aws:iam::000000000000:role/cum-thi-dua-local-scheduler',
   deadLetterArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:cum-thi-dua-local-reminder-dlq`,
 } as const;
+
+/** The reminder queue (its consumer is the bounded sender). */
+export const LOCAL_REMINDER_QUEUE = 'cum-thi-dua-local-reminders';
 
 /** Makes every plan's reminder schedules match it (the stand-in keeps schedules in memory only). */
 async function syncAllSchedules(
@@ -185,6 +189,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     [ports.s3, 's3rver'],
     [ports.ses, 'SES emulator'],
     [ports.scheduler, 'Scheduler stand-in'],
+    [ports.sqs, 'SQS stand-in'],
   ];
   for (const [port, what] of named) if (port) await assertPortFree(port, what);
 
@@ -196,6 +201,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     buckets: [LOCAL_BUCKET_NAME],
     corsOrigins: apiOrigin ? [apiOrigin, `http://localhost:${ports.api}`] : ['*'],
     clock: options.clock,
+    // Plays SQS -> Lambda (event source mapping, one batch at a time): the reminder queue's bounded sender.
+    sqsConsumers: {
+      [LOCAL_REMINDER_QUEUE]: {
+        batchSize: 10,
+        handler: async (event) => {
+          const { handler } = (await import(pathToFileURL(join(REPO_ROOT, reminderSender.entry)).href)) as {
+            handler: (event: unknown) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+          };
+          return handler(event);
+        },
+      },
+    },
     // Plays Scheduler -> Lambda: the reminder schedules' target is the same handler that deploys.
     invokeSchedule: async (target) => {
       if (target.arn !== LOCAL_SCHEDULER.targetArn) throw new Error(`No local function for ${target.arn}`);
@@ -230,6 +247,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       REMINDER_DLQ_ARN: LOCAL_SCHEDULER.deadLetterArn,
       SCHEDULER_ENDPOINT: emulators.endpoints.scheduler,
       MAX_SEND_RATE: String(options.maxSendRate ?? 10),
+      REMINDER_QUEUE_URL: emulators.sqs.queueUrl(LOCAL_REMINDER_QUEUE),
+      SENDER_CONCURRENCY: '1',
       LOCAL_OPEN_READS: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ...(options.simulatedStart
@@ -259,6 +278,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3Endpoint: emulators.endpoints.s3,
       sesEndpoint: emulators.endpoints.ses,
       schedulerEndpoint: emulators.endpoints.scheduler,
+      sqsEndpoint: emulators.endpoints.sqs,
       region: LOCAL_REGION,
       tableName: LOCAL_TABLE_NAME,
       bucketName: LOCAL_BUCKET_NAME,

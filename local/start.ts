@@ -3,7 +3,7 @@
  * written to .local/stack.json.
  *
  * Environment: NOW=<ISO 8601> starts the clock at that instant (ICT when no offset is given) and lets it run;
- * CTD_PORT_BASE=<port> moves the five ports (default 4310..4314).
+ * CTD_PORT_BASE=<port> moves the six ports (default 4310..4315).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,7 +24,7 @@ function fail(message: string): never {
 }
 
 const base = Number(process.env.CTD_PORT_BASE ?? 4310);
-if (!Number.isInteger(base) || base < 1024 || base > 65530) fail(`CTD_PORT_BASE must be a port between 1024 and 65530, got "${process.env.CTD_PORT_BASE}".`);
+if (!Number.isInteger(base) || base < 1024 || base > 65529) fail(`CTD_PORT_BASE must be a port between 1024 and 65530, got "${process.env.CTD_PORT_BASE}".`);
 
 let simulatedStart: { start: string; startedAt: number } | undefined;
 if (process.env.NOW) {
@@ -37,7 +37,7 @@ const clock = simulatedStart ? offsetClock(simulatedStart.start, simulatedStart.
 mkdirSync(dataDir, { recursive: true });
 const stack = await startLocalStack({
   dataDir,
-  ports: { api: base, ses: base + 1, dynamodb: base + 2, s3: base + 3, scheduler: base + 4 },
+  ports: { api: base, ses: base + 1, dynamodb: base + 2, s3: base + 3, scheduler: base + 4, sqs: base + 5 },
   clock,
   simulatedStart,
   log: (line) => console.log(`  ${line}`),
@@ -58,6 +58,7 @@ cum-thi-dua chạy cục bộ — ready in ${((Date.now() - started) / 1000).toF
   DynamoDB Local         ${info.dynamodbEndpoint}   table ${info.tableName}
   S3 (s3rver)            ${info.s3Endpoint}   bucket ${info.bucketName}
   Scheduler stand-in     ${info.schedulerEndpoint}
+  SQS stand-in           ${info.sqsEndpoint}
   Đồng hồ                ${simulatedStart ? `mô phỏng, bắt đầu ${formatInstantVi(new Date(simulatedStart.start))} (giờ Việt Nam)` : 'giờ thật'}
   Cụm mẫu                ${REFERENCE_CLUSTER_ID}, kế hoạch ${seeded}
 

@@ -8,10 +8,16 @@ import { logger } from '../../shared/runtime/logger';
 import { reminderDeps } from '../../shared/runtime/reminder-deps';
 import { runReminder } from '../../shared/use-cases/reminders';
 
-export const handler = async (event: unknown): Promise<{ recipients: number; sent: number; alreadySent: number }> => {
+export const handler = async (event: unknown): Promise<{ recipients: number; queued: number; sent: number; alreadySent: number; unreachable: number }> => {
   const reminder = ReminderEventSchema.parse(event);
   const run = await runReminder(reminderDeps, reminder);
-  const summary = { recipients: run.recipients.length, sent: run.sent.length, alreadySent: run.alreadySent.length };
+  const summary = {
+    recipients: run.recipients.length,
+    queued: run.queued,
+    sent: run.sent.length,
+    alreadySent: run.alreadySent.length,
+    unreachable: run.unreachable.length,
+  };
   logger.info('reminder run', { ...reminder, ...summary });
   return summary;
 };

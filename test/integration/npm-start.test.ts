@@ -19,7 +19,7 @@ async function freeBase(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 40_000);
     try {
-      for (let i = 0; i < 5; i++) await assertPortFree(base + i, 'probe');
+      for (let i = 0; i < 6; i++) await assertPortFree(base + i, 'probe');
       return base;
     } catch {
       // taken: try another
@@ -77,6 +77,7 @@ describe('npm start', () => {
       dynamodbEndpoint: `http://127.0.0.1:${base + 2}`,
       s3Endpoint: `http://127.0.0.1:${base + 3}`,
       schedulerEndpoint: `http://127.0.0.1:${base + 4}`,
+      sqsEndpoint: `http://127.0.0.1:${base + 5}`,
       clock: { start: '2021-12-09T00:59:00.000Z' },
     });
     const plan = (await (await fetch(`${info.apiUrl}/api/clusters/thanh-hoa-cum-5/plans/2021-2022`)).json()) as any;
@@ -87,7 +88,7 @@ describe('npm start', () => {
     expect(await run.exited).toBe(0);
     expect(existsSync(stackFile)).toBe(false);
     // Every child is gone: the ports are free again.
-    for (let i = 0; i < 5; i++) await assertPortFree(base + i, 'after stop');
+    for (let i = 0; i < 6; i++) await assertPortFree(base + i, 'after stop');
   });
 
   it('keeps data across a restart, and says so when a port is taken', async () => {

@@ -254,3 +254,57 @@ describe('the local Scheduler stand-in invokes the reminder handler when a sched
     await expect.poll(() => store.listNames(name), { timeout: 5_000, interval: 100 }).toEqual([]);
   });
 });
+
+describe('fan-out through the queue to one bounded sender', () => {
+  it('a run hands every email to the queue; the sender sends each once, even with a throttle mid-batch', async () => {
+    const { startSqsStandin } = await import('../../local/sqs-standin');
+    const { SqsReminderQueue, createSqsClient } = await import('../../shared/adapters/sqs/reminder-queue');
+    const { sendEmails } = await import('../../shared/use-cases/reminders');
+    const { QueuedEmailSchema } = await import('../../shared/ports/reminder-queue');
+    const table = await freshTable();
+    const local = createDynamoRepositories(table.doc, table.tableName, clock);
+    await local.clusters.createIfAbsent({ ...referenceCluster, clusterId: CLUSTER });
+    for (const u of units) await local.units.createIfAbsent(u);
+    await local.plans.createPlanIfAbsent({ ...referencePlan, clusterId: CLUSTER }, [report]);
+
+    const delivered: string[] = [];
+    let call = 0;
+    const mailer = {
+      send: async (mail: { to: readonly string[] }) => {
+        call += 1;
+        if (call === 3) throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
+        delivered.push(mail.to[0] ?? '');
+        return { messageId: `m-${call}` };
+      },
+    };
+    const sender = { repos: local, mailer, clock, maxSendRate: 1000, sleep: async () => undefined };
+    const batches: number[] = [];
+    const sqs = await startSqsStandin({
+      consumers: {
+        reminders: {
+          visibilityTimeoutMs: 100,
+          handler: async (event) => {
+            batches.push(event.Records.length);
+            const items = event.Records.map((r) => QueuedEmailSchema.parse(JSON.parse(r.body)));
+            const result = await sendEmails(sender, items);
+            const done = result.sent.length + result.alreadySent.length;
+            return { batchItemFailures: event.Records.slice(done).map((r) => ({ itemIdentifier: r.messageId })) };
+          },
+        },
+      },
+    });
+    try {
+      const queue = new SqsReminderQueue(createSqsClient({ endpoint: sqs.url, region: 'ap-southeast-1', credentials: LOCAL_CREDENTIALS }), sqs.queueUrl('reminders'));
+      const result = await runReminder({ ...deps, repos: local, queue, fanOutThreshold: 0 }, event);
+      expect(result).toMatchObject({ queued: 5, sent: [] });
+      // A retried run enqueues again: harmless.
+      await runReminder({ ...deps, repos: local, queue, fanOutThreshold: 0 }, event);
+      await sqs.drain(10_000);
+      expect(delivered.sort()).toEqual(units.map((u) => u.emails[0]).sort());
+      expect(Math.max(...batches)).toBeLessThanOrEqual(10);
+      expect(batches.length).toBeGreaterThan(1);
+    } finally {
+      await sqs.close();
+    }
+  });
+});

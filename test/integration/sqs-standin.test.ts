@@ -19,6 +19,8 @@ import { fixedClock } from '../../shared/ports/clock.js';
 import { startSqsStandin, type SqsStandin, type SqsStandinOptions } from '../../local/sqs-standin.js';
 
 type Ctx = { client: SQSClient; standin: SqsStandin };
+/** The emulators' dummy credentials: the stand-in ignores signatures, but the SDK insists on signing. */
+const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 /** Starts a stand-in plus a client on it, runs `body`, and always closes both. */
 async function withStandin(opts: SqsStandinOptions, body: (ctx: Ctx) => Promise<void>): Promise<void> {
@@ -26,7 +28,7 @@ async function withStandin(opts: SqsStandinOptions, body: (ctx: Ctx) => Promise<
   const client = new SQSClient({
     endpoint: standin.url,
     region: 'ap-southeast-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: CREDENTIALS,
   });
   try {
     await body({ client, standin });
@@ -84,6 +86,8 @@ describe('sqs stand-in: API through the real SDK', () => {
       const missing = await rejection(client.send(new GetQueueUrlCommand({ QueueName: 'nope' })));
       expect(missing.name).toBe('QueueDoesNotExist');
       expect(missing).toBeInstanceOf(QueueDoesNotExist);
+      // The query-compatible fields legacy code reads, from the x-amzn-query-error header.
+      expect(missing).toMatchObject({ Code: 'AWS.SimpleQueueService.NonExistentQueue', Type: 'Sender', $fault: 'client' });
       const sendMissing = await rejection(client.send(new SendMessageCommand({ QueueUrl: standin.queueUrl('nope'), MessageBody: 'x' })));
       expect(sendMissing).toBeInstanceOf(QueueDoesNotExist);
 
@@ -134,7 +138,8 @@ describe('sqs stand-in: API through the real SDK', () => {
           ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0',
         });
 
-        const bad = await rejection(client.send(new GetQueueAttributesCommand({ QueueUrl: busy, AttributeNames: ['Nope' as QueueAttributeName] })));
+        const unknownName = ['Nope' as QueueAttributeName];
+        const bad = await rejection(client.send(new GetQueueAttributesCommand({ QueueUrl: busy, AttributeNames: unknownName })));
         expect(bad.name).toBe('InvalidAttributeName');
       },
     );
@@ -151,7 +156,8 @@ describe('sqs stand-in: API through the real SDK', () => {
 
       expect((await rejection(client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [] })))).name).toBe('EmptyBatchRequest');
       const twice = [{ Id: 'a', MessageBody: '1' }, { Id: 'a', MessageBody: '2' }];
-      expect((await rejection(client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: twice })))).name).toBe('BatchEntryIdsNotDistinct');
+      const notDistinct = await rejection(client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: twice })));
+      expect(notDistinct.name).toBe('BatchEntryIdsNotDistinct');
       expect(standin.depth('q')).toBe(0);
     }));
 
@@ -284,7 +290,8 @@ describe('sqs stand-in: Lambda event source mapping', () => {
           partial: {
             visibilityTimeoutMs: 150,
             handler: async (e): Promise<SQSBatchResponse> => {
-              calls.push({ at: Date.now(), records: e.Records.map((r) => ({ id: r.messageId, body: r.body, count: r.attributes.ApproximateReceiveCount })) });
+              const records = e.Records.map((r) => ({ id: r.messageId, body: r.body, count: r.attributes.ApproximateReceiveCount }));
+              calls.push({ at: Date.now(), records });
               const b = calls.length === 1 ? e.Records.find((r) => r.body === 'b') : undefined;
               return { batchItemFailures: b ? [{ itemIdentifier: b.messageId }] : [] };
             },
@@ -433,7 +440,10 @@ describe('sqs stand-in: Lambda event source mapping', () => {
         expect(calls).toBe(2);
         expect(standin.depth('nodlq')).toBe(0);
         expect(standin.deadLetters).toEqual([
-          { queue: 'nodlq', messageId: sent.MessageId, body: 'poison', receiveCount: 2, error: 'reported in batchItemFailures', at: expect.any(Date) },
+          {
+            queue: 'nodlq', messageId: sent.MessageId, body: 'poison', receiveCount: 2,
+            error: 'reported in batchItemFailures', at: expect.any(Date),
+          },
         ]);
       },
     );
@@ -508,7 +518,7 @@ describe('sqs stand-in: Lambda event source mapping', () => {
         },
       },
     });
-    const client = new SQSClient({ endpoint: standin.url, region: 'ap-southeast-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const client = new SQSClient({ endpoint: standin.url, region: 'ap-southeast-1', credentials: CREDENTIALS });
     await client.send(new SendMessageBatchCommand({
       QueueUrl: standin.queueUrl('q'), Entries: [{ Id: '1', MessageBody: 'x' }, { Id: '2', MessageBody: 'y' }],
     }));
