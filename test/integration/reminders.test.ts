@@ -216,17 +216,17 @@ describe('schedules follow the plan (Scheduler API of the stand-in)', () => {
   });
 
   it('moving the milestone replaces its schedules; deleting it removes them', async () => {
-    await repos.plans.saveMilestone({ ...report, due: { type: 'date', date: '2021-12-15', rule: 'before' } });
-    const moved = await reconcileSchedules({ repos, schedules: store(), clock }, CLUSTER, '2021-2022');
+    const { saveMilestone, deleteMilestone } = await import('../../shared/use-cases/milestones');
+    const moved = (await saveMilestone({ repos, schedules: store(), clock }, { ...report, due: { type: 'date', date: '2021-12-15', rule: 'before' } })).schedules;
     expect([moved.created, moved.deleted]).toEqual([5, 5]);
     const oneDayBefore = moved.planned.find((p) => p.event.kind === 'reminder' && p.event.offset === 1)!;
     expect((await scheduler.send(new GetScheduleCommand({ GroupName: group, Name: oneDayBefore.name }))).ScheduleExpression).toBe('at(2021-12-14T08:00:00)');
     const dry = await reconcileSchedules({ repos, schedules: store(), clock }, CLUSTER, '2021-2022', { dryRun: true });
     expect(dry.missing).toEqual([]);
 
-    await repos.plans.deleteMilestone(CLUSTER, '2021-2022', report.milestoneId);
-    const removed = await reconcileSchedules({ repos, schedules: store(), clock }, CLUSTER, '2021-2022');
+    const removed = await deleteMilestone({ repos, schedules: store(), clock }, CLUSTER, '2021-2022', report.milestoneId);
     expect(removed.deleted).toBe(5);
+    await expect(deleteMilestone({ repos, schedules: store(), clock }, CLUSTER, '2021-2022', report.milestoneId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await live()).toEqual([]);
     await repos.plans.saveMilestone(report);
     now = new Date('2021-12-09T08:00:00+07:00');
