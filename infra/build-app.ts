@@ -1,6 +1,6 @@
 import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { httpRoutes, objectCreatedHandlers, reminderHandler } from '../functions/routes';
+import { httpRoutes, mailEventHandler, objectCreatedHandlers, reminderHandler, reminderSender } from '../functions/routes';
 import { contextString, parseAppOrigin, parseMailFrom, parseSesMaxSendRate, type MailSender } from './context';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
@@ -27,7 +27,8 @@ export interface BuildAppOptions {
    */
   readonly mailFrom?: string;
   /**
-   * The account's SES maximum send rate (emails per second, 1..1000): what the reminder function paces at.
+   * The account's SES maximum send rate (emails per second, 1..1000): what the reminder function paces at, and the
+   * copies of the reminder sender together.
    * @default - context `sesMaxSendRate`, else 10
    */
   readonly sesMaxSendRate?: number;
@@ -70,7 +71,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
   const appOrigin = parseAppOrigin(appOriginValue);
   const mailFromValue = options.mailFrom ?? contextString(app.node, 'mailFrom');
   const mailFrom = mailFromValue === undefined ? undefined : parseMailFrom(mailFromValue);
-  if (!mailFrom && [...httpRoutes, ...objectCreatedHandlers, reminderHandler].some((access) => access.sendsEmail)) {
+  if (!mailFrom && [...httpRoutes, ...objectCreatedHandlers, reminderHandler, reminderSender, mailEventHandler].some((access) => access.sendsEmail)) {
     throw new Error(
       'Context mailFrom is required (a handler sends email): the sender, e.g. --context "mailFrom=Cụm Thi đua <no-reply@example.org>"',
     );
@@ -82,7 +83,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
     appOrigin,
   });
   const stateless = new StatelessStack(app, `CumThiDua-${stage}-Stateless`, {
-    description: `Cụm thi đua (${stage}): HTTP API, functions and reminder schedules`,
+    description: `Cụm thi đua (${stage}): HTTP API, functions, reminder schedules and queue, mail feedback`,
     table: stateful.table,
     uploadsBucket: stateful.uploadsBucket,
     linkSecret: stateful.linkSecret,
@@ -91,6 +92,8 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
     adminApiKeySha256,
     mailFrom,
     reminderHandler,
+    reminderSender,
+    mailEventHandler,
     publicBaseUrl: appOrigin,
     maxSendRate: sesMaxSendRate,
   });

@@ -11,9 +11,11 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { FunctionAccess, HttpRoute, ObjectCreatedHandler, ScheduledHandler } from '../functions/routes';
+import type { EventHandler, FunctionAccess, HttpRoute, ObjectCreatedHandler, ScheduledHandler } from '../functions/routes';
+import { STALE_CLAIM_MS } from '../shared/use-cases/reminders';
 import { DEFAULT_SES_MAX_SEND_RATE, type MailSender } from './context';
 import { applyFunctionAccess, SCHEDULER_SERVICE, type FunctionAccessResources } from './constructs/function-access';
 import { ProjectHttpApi, type ApiRouteBinding } from './constructs/http-api';
@@ -37,6 +39,35 @@ export const REMINDER_HANDLER_SIZING = { timeout: Duration.minutes(5), memorySiz
  * throws is retried by Lambda, then recorded in the same dead-letter queue. The send log makes retries safe.
  */
 export const REMINDER_RETRY_ATTEMPTS = 2;
+
+/**
+ * Sizing of the reminder queue's consumer. A batch is at most 10 emails, each followed by a pause of
+ * SENDER_CONCURRENCY / MAX_SEND_RATE seconds: 20 s in the SES sandbox (1 email per second shared by 2 copies), 2 s at
+ * 10 per second. Two minutes leave room for slow SES or DynamoDB calls.
+ */
+export const REMINDER_SENDER_SIZING = { timeout: Duration.minutes(2), memorySize: 256 } as const;
+
+/** Deliveries of a reminder-queue message (the first and 4 retries) before it moves to the queue's dead-letter queue. */
+export const REMINDER_QUEUE_MAX_RECEIVE_COUNT = 5;
+
+/**
+ * Visibility timeout of the reminder queue: at least 6 times the consumer's timeout (the AWS advice for SQS event
+ * sources), and long enough that an email claimed in the send log by a consumer that then died (timeout, crash) comes
+ * back once its claim is stale (`STALE_CLAIM_MS` after the claim, which is at most one consumer run after the receive),
+ * so that the retry takes the claim over instead of counting the email as already sent. 18 minutes today.
+ */
+export const REMINDER_QUEUE_VISIBILITY_TIMEOUT = Duration.seconds(
+  Math.max(
+    6 * REMINDER_SENDER_SIZING.timeout.toSeconds(),
+    Math.ceil(STALE_CLAIM_MS / 1000) + REMINDER_SENDER_SIZING.timeout.toSeconds() + 60,
+  ),
+);
+
+/** How old the oldest message of the reminder queue may get before its alarm goes off: sending is stuck or too slow. */
+export const REMINDER_QUEUE_MAX_AGE = Duration.hours(1);
+
+/** Extra attempts Lambda makes after a failed run of the mail event handler before the event goes to its failure queue. */
+export const MAIL_EVENT_RETRY_ATTEMPTS = 2;
 
 export interface StatelessStackProps extends StackProps {
   /** The single table (from the stateful stack). */
@@ -76,9 +107,25 @@ export interface StatelessStackProps extends StackProps {
    * @default DEFAULT_SES_MAX_SEND_RATE (10)
    */
   readonly maxSendRate?: number;
+  /**
+   * The reminder queue's consumer (`reminderSender` from functions/routes.ts, `reminderQueue: 'consume'`). With it
+   * come the reminder queue, its dead-letter queue and their alarms; a function with `reminderQueue: 'send'` requires
+   * it.
+   * @default - no reminder queue
+   */
+  readonly reminderSender?: EventHandler;
+  /**
+   * The subscriber of the SES bounce and complaint topic (`mailEventHandler` from functions/routes.ts). The topic
+   * exists only when a function sends email.
+   * @default - the topic has no subscriber
+   */
+  readonly mailEventHandler?: EventHandler;
 }
 
-/** Code: the API and its functions. Can be destroyed and redeployed at will; it holds no data. */
+/**
+ * Code: the API and its functions. Can be destroyed and redeployed at will; it holds no data, except queued reminder
+ * emails on their way out (destroy it when the reminder queue and its dead-letter queue are empty).
+ */
 export class StatelessStack extends Stack {
   public readonly api: ProjectHttpApi;
   /** Every function (routes and event handlers), by route or handler id. */
@@ -91,7 +138,7 @@ export class StatelessStack extends Stack {
   public readonly failedEventAlarms: ReadonlyMap<string, cloudwatch.Alarm>;
   /** The SES configuration set of the app's email, when a function sends email. */
   public readonly mailConfigurationSet?: ses.ConfigurationSet;
-  /** Where the configuration set publishes bounces and complaints (no subscriber yet), and the key encrypting it. */
+  /** Where the configuration set publishes bounces and complaints, and the key encrypting it. */
   public readonly mailFeedbackTopic?: sns.Topic;
   public readonly mailFeedbackKey?: kms.Key;
   /** The reminder function (target of every schedule), when there is a reminder handler; also in `functions`. */
@@ -103,6 +150,20 @@ export class StatelessStack extends Stack {
   /** Reminder invocations that failed all their retries, and the alarm on its depth. */
   public readonly reminderDeadLetterQueue?: sqs.Queue;
   public readonly reminderDeadLetterAlarm?: cloudwatch.Alarm;
+  /** The queue between the reminder function and the reminder sender, when there is a reminder sender. */
+  public readonly reminderQueue?: sqs.Queue;
+  /** Messages the reminder sender failed REMINDER_QUEUE_MAX_RECEIVE_COUNT times, and the alarm on its depth. */
+  public readonly reminderQueueDeadLetterQueue?: sqs.Queue;
+  public readonly reminderQueueDeadLetterAlarm?: cloudwatch.Alarm;
+  /** The alarm on the age of the reminder queue's oldest message. */
+  public readonly reminderQueueAgeAlarm?: cloudwatch.Alarm;
+  /** The reminder queue's consumer; also in `functions`. */
+  public readonly reminderSenderFunction?: ProjectFunction;
+  /** The subscriber of the bounce and complaint topic; also in `functions`. */
+  public readonly mailEventFunction?: ProjectFunction;
+  /** Bounce and complaint events the mail event handler could not process (or SNS could not deliver), and their alarm. */
+  public readonly mailEventFailedEvents?: sqs.Queue;
+  public readonly mailEventFailedEventsAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -110,11 +171,17 @@ export class StatelessStack extends Stack {
     const handlers = props.objectCreatedHandlers ?? [];
 
     const reminder = props.reminderHandler;
-    const ids = [...props.routes, ...handlers, ...(reminder ? [reminder] : [])].map((r) => r.id);
+    const sender = props.reminderSender;
+    const mailEvents = props.mailEventHandler;
+    const everything: readonly (FunctionAccess & { id: string })[] = [
+      ...props.routes,
+      ...handlers,
+      ...[reminder, sender, mailEvents].filter((h): h is EventHandler => h !== undefined),
+    ];
+    const ids = everything.map((r) => r.id);
     const duplicate = ids.find((value, index) => ids.indexOf(value) !== index);
     if (duplicate) throw new Error(`${id}: duplicate route or handler id ${duplicate}`);
 
-    const everything: readonly (FunctionAccess & { id: string })[] = [...props.routes, ...handlers, ...(reminder ? [reminder] : [])];
     const withSchedules = everything.filter((access) => access.schedules);
     if (withSchedules.length > 0 && !reminder) {
       throw new Error(`${id}: ${withSchedules.map((a) => a.id).join(', ')} use reminder schedules, but there is no reminder handler`);
@@ -122,6 +189,18 @@ export class StatelessStack extends Stack {
     if (reminder?.schedules) {
       // Its REMINDER_TARGET_ARN would be its own ARN: a function cannot reference itself in CloudFormation.
       throw new Error(`${id}: the reminder handler ${reminder.id} cannot have schedules access (it would be its own target)`);
+    }
+    if (sender && sender.reminderQueue !== 'consume') {
+      throw new Error(`${id}: the reminder sender ${sender.id} must have reminderQueue 'consume' (it is the reminder queue's consumer)`);
+    }
+    // One consumer (with its bounded concurrency) is what keeps the whole deployment at the SES rate.
+    const otherConsumers = everything.filter((access) => access.reminderQueue === 'consume' && access !== sender);
+    if (otherConsumers.length > 0) {
+      throw new Error(`${id}: ${otherConsumers.map((a) => a.id).join(', ')} consume the reminder queue, but only the reminder sender may`);
+    }
+    const enqueuers = everything.filter((access) => access.reminderQueue === 'send');
+    if (enqueuers.length > 0 && !sender) {
+      throw new Error(`${id}: ${enqueuers.map((a) => a.id).join(', ')} send to the reminder queue, but there is no reminder sender to consume it`);
     }
 
     if (everything.some((access) => access.sendsEmail)) {
@@ -135,6 +214,10 @@ export class StatelessStack extends Stack {
       this.mailFeedbackTopic = feedback.topic;
       this.mailFeedbackKey = feedback.key;
     }
+    if (mailEvents && !this.mailFeedbackTopic) {
+      throw new Error(`${id}: ${mailEvents.id} handles SES bounces and complaints, but no function sends email (there is no feedback topic)`);
+    }
+    const maxSendRate = props.maxSendRate ?? DEFAULT_SES_MAX_SEND_RATE;
 
     // The bucket ARN through an explicit import: its export name is known now, which the cdk-nag acknowledgement
     // of each key-prefix wildcard needs (see applyFunctionAccess). Same export as an automatic reference.
@@ -143,7 +226,7 @@ export class StatelessStack extends Stack {
       bucketStack === this ? props.uploadsBucket.bucketArn : bucketStack.exportValue(props.uploadsBucket.bucketArn);
     if (bucketStack !== this) this.addStackDependency(bucketStack, 'imports the uploads bucket ARN');
 
-    const resources: FunctionAccessResources = {
+    let resources: FunctionAccessResources = {
       bucket: { name: props.uploadsBucket.bucketName, arn: bucketArn, encryptionKey: props.uploadsBucket.encryptionKey },
       linkSecret: props.linkSecret,
       ...(this.mailConfigurationSet && props.mailFrom
@@ -162,11 +245,19 @@ export class StatelessStack extends Stack {
         : {}),
       ...(props.publicBaseUrl ? { publicBaseUrl: props.publicBaseUrl } : {}),
     };
+    if (sender) {
+      const reminderQueue = this.addReminderQueue();
+      this.reminderQueue = reminderQueue.queue;
+      this.reminderQueueDeadLetterQueue = reminderQueue.deadLetterQueue;
+      this.reminderQueueDeadLetterAlarm = reminderQueue.deadLetterAlarm;
+      this.reminderQueueAgeAlarm = reminderQueue.ageAlarm;
+      resources = { ...resources, reminderQueue: { queue: reminderQueue.queue, maxSendRate } };
+    }
 
     const functions = new Map<string, ProjectFunction>();
     let access: FunctionAccessResources = resources;
     if (reminder) {
-      const reminders = this.addReminders(reminder, props, resources);
+      const reminders = this.addReminders(reminder, props, resources, maxSendRate);
       functions.set(reminder.id, reminders.fn);
       this.reminderFunction = reminders.fn;
       this.scheduleGroup = reminders.group;
@@ -215,17 +306,14 @@ export class StatelessStack extends Stack {
 
       // Events the handler could not process after its retries, and events EventBridge could not deliver: kept
       // 14 days for inspection and redrive.
-      const queue = new sqs.Queue(this, `${objectHandler.id}FailedEvents`, {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(queue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
+      const { queue, alarm } = this.addFailedEventsQueue(objectHandler.id, {
+        acknowledgement:
           'This queue is itself the dead-letter queue of the handler: the on-failure destination of its ' +
           'asynchronous invocations and the dead-letter queue of its EventBridge target. A queue behind it would ' +
           'receive nothing, since nothing consumes this queue automatically; its depth alarm calls for a person.',
+        alarmDescription:
+          `${objectHandler.id} could not process an uploaded file (or EventBridge could not deliver its event): ` +
+          'the event is in the failed-events queue; see infra/README.md.',
       });
       fn.configureAsyncInvoke({
         retryAttempts: OBJECT_CREATED_RETRY_ATTEMPTS,
@@ -244,21 +332,33 @@ export class StatelessStack extends Stack {
         },
         targets: [new targets.LambdaFunction(fn, { deadLetterQueue: queue })],
       });
-
-      const alarm = new cloudwatch.Alarm(this, `${objectHandler.id}FailedEventsAlarm`, {
-        alarmDescription:
-          `${objectHandler.id} could not process an uploaded file (or EventBridge could not deliver its event): ` +
-          'the event is in the failed-events queue; see infra/README.md.',
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
       rules.set(objectHandler.id, rule);
       queues.set(objectHandler.id, queue);
       alarms.set(objectHandler.id, alarm);
     }
+
+    if (sender) {
+      // The reminder queue's consumer: SQS event source, MAX_SEND_RATE and SENDER_CONCURRENCY (applyFunctionAccess).
+      const fn = new ProjectFunction(this, `${sender.id}Function`, {
+        entry: sender.entry,
+        description: 'Sends the queued reminder emails, paced to keep the deployment at the SES rate (reminder queue consumer)',
+        table: props.table,
+        tableAccess: sender.tableAccess,
+        ...REMINDER_SENDER_SIZING,
+      });
+      applyFunctionAccess(fn, sender, access);
+      functions.set(sender.id, fn);
+      this.reminderSenderFunction = fn;
+    }
+
+    if (mailEvents && this.mailFeedbackTopic) {
+      const mail = this.addMailEventHandler(mailEvents, this.mailFeedbackTopic, props, access);
+      functions.set(mailEvents.id, mail.fn);
+      this.mailEventFunction = mail.fn;
+      this.mailEventFailedEvents = mail.queue;
+      this.mailEventFailedEventsAlarm = mail.alarm;
+    }
+
     this.functions = functions;
     this.objectCreatedRules = rules;
     this.failedEventQueues = queues;
@@ -286,8 +386,34 @@ export class StatelessStack extends Stack {
   }
 
   /**
-   * Bounces and complaints of the configuration set, published to an SNS topic (no subscriber yet: a bounce handler
-   * comes later). The topic is encrypted with a key of its own, since SES must be allowed to use the key and the
+   * A queue that keeps for 14 days (encrypted, TLS only) the events a handler could not process, and the alarm that
+   * goes off when it holds one (`<handlerId>FailedEvents`, `<handlerId>FailedEventsAlarm`). It is itself a dead-letter
+   * queue: `acknowledgement` says of what, for cdk-nag's AwsSolutions-SQS3.
+   */
+  private addFailedEventsQueue(
+    handlerId: string,
+    text: { acknowledgement: string; alarmDescription: string },
+  ): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
+    const queue = new sqs.Queue(this, `${handlerId}FailedEvents`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: text.acknowledgement });
+    const alarm = new cloudwatch.Alarm(this, `${handlerId}FailedEventsAlarm`, {
+      alarmDescription: text.alarmDescription,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    return { queue, alarm };
+  }
+
+  /**
+   * Bounces and complaints of the configuration set, published to an SNS topic (the mail event handler subscribes
+   * to it, see addMailEventHandler). The topic is encrypted with a key of its own, since SES must be allowed to use the key and the
    * AWS managed key of SNS cannot be given to another service; plain-HTTP requests to the topic are refused.
    */
   private addMailFeedback(configurationSet: ses.ConfigurationSet): { topic: sns.Topic; key: kms.Key } {
@@ -328,6 +454,7 @@ export class StatelessStack extends Stack {
     reminder: ScheduledHandler,
     props: StatelessStackProps,
     resources: FunctionAccessResources,
+    maxSendRate: number,
   ): { fn: ProjectFunction; group: scheduler.CfnScheduleGroup; role: iam.Role; queue: sqs.Queue; alarm: cloudwatch.Alarm } {
     const queue = new sqs.Queue(this, 'ReminderDlq', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -357,7 +484,7 @@ export class StatelessStack extends Stack {
       description: 'Sends the emails of one reminder schedule (EventBridge Scheduler target)',
       table: props.table,
       tableAccess: reminder.tableAccess,
-      environment: { MAX_SEND_RATE: String(props.maxSendRate ?? DEFAULT_SES_MAX_SEND_RATE) },
+      environment: { MAX_SEND_RATE: String(maxSendRate) },
       ...REMINDER_HANDLER_SIZING,
     });
     applyFunctionAccess(fn, reminder, resources);
@@ -377,5 +504,91 @@ export class StatelessStack extends Stack {
     role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
     return { fn, group, role, queue, alarm };
+  }
+
+  /**
+   * The reminder queue (SSE-SQS, TLS only) between the reminder function and the reminder sender, its dead-letter
+   * queue (after REMINDER_QUEUE_MAX_RECEIVE_COUNT deliveries) and two alarms: a message in the dead-letter queue, and
+   * the oldest message older than REMINDER_QUEUE_MAX_AGE. Nothing but the reminder function (send) and the reminder
+   * sender (its event source) is granted anything on the queue (applyFunctionAccess), nothing at all on its
+   * dead-letter queue.
+   */
+  private addReminderQueue(): {
+    queue: sqs.Queue;
+    deadLetterQueue: sqs.Queue;
+    deadLetterAlarm: cloudwatch.Alarm;
+    ageAlarm: cloudwatch.Alarm;
+  } {
+    // The redrive policy of the queue names it, which is what AwsSolutions-SQS3 accepts as "is a dead-letter queue".
+    const deadLetterQueue = new sqs.Queue(this, 'ReminderQueueDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Longer than the queue's retention: SQS keeps a message's original enqueue time when it moves it here.
+      retentionPeriod: Duration.days(14),
+    });
+    const queue = new sqs.Queue(this, 'ReminderQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: REMINDER_QUEUE_VISIBILITY_TIMEOUT,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: REMINDER_QUEUE_MAX_RECEIVE_COUNT },
+    });
+    const deadLetterAlarm = new cloudwatch.Alarm(this, 'ReminderQueueDlqAlarm', {
+      alarmDescription:
+        `A queued reminder email failed ${REMINDER_QUEUE_MAX_RECEIVE_COUNT} deliveries to the reminder sender and is ` +
+        'in the reminder queue dead-letter queue; see infra/README.md.',
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const ageAlarm = new cloudwatch.Alarm(this, 'ReminderQueueAgeAlarm', {
+      alarmDescription:
+        `The oldest queued reminder email has waited more than ${REMINDER_QUEUE_MAX_AGE.toHumanString()}: the reminder ` +
+        'sender is stuck, throttled or too slow for the queue; see infra/README.md.',
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: REMINDER_QUEUE_MAX_AGE.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    return { queue, deadLetterQueue, deadLetterAlarm, ageAlarm };
+  }
+
+  /**
+   * The subscriber of the bounce and complaint topic. SNS invokes a Lambda subscriber asynchronously, so two things
+   * can fail: delivery (SNS could not invoke the function; SNS retries, then the subscription's dead-letter queue)
+   * and the run (the handler threw; Lambda retries MAIL_EVENT_RETRY_ATTEMPTS times, then the on-failure destination).
+   * A subscription dead-letter queue alone would miss every failed run, since SNS counts the asynchronous invocation
+   * as delivered; so one failed-events queue is both, as for the object-created handlers.
+   */
+  private addMailEventHandler(
+    handler: EventHandler,
+    topic: sns.Topic,
+    props: StatelessStackProps,
+    resources: FunctionAccessResources,
+  ): { fn: ProjectFunction; queue: sqs.Queue; alarm: cloudwatch.Alarm } {
+    const fn = new ProjectFunction(this, `${handler.id}Function`, {
+      entry: handler.entry,
+      description: 'Records SES bounces and complaints (subscriber of MailFeedbackTopic)',
+      table: props.table,
+      tableAccess: handler.tableAccess,
+    });
+    applyFunctionAccess(fn, handler, resources);
+    const { queue, alarm } = this.addFailedEventsQueue(handler.id, {
+      acknowledgement:
+        'This queue is itself the dead-letter queue of the mail event handler: the on-failure destination of its ' +
+        'asynchronous invocations and the dead-letter queue of its SNS subscription. A queue behind it would ' +
+        'receive nothing, since nothing consumes this queue automatically; its depth alarm calls for a person.',
+      alarmDescription:
+        `${handler.id} could not record an SES bounce or complaint (or SNS could not deliver it): the notification ` +
+        'is in its failed-events queue; see infra/README.md.',
+    });
+    fn.configureAsyncInvoke({ retryAttempts: MAIL_EVENT_RETRY_ATTEMPTS, onFailure: new SqsDestination(queue) });
+    // Also the Lambda permission for SNS (this topic only) and the queue policy statement that lets SNS send to the
+    // dead-letter queue (for this topic only). No key permission: SNS decrypts before it invokes the function.
+    topic.addSubscription(new LambdaSubscription(fn, { deadLetterQueue: queue }));
+    return { fn, queue, alarm };
   }
 }

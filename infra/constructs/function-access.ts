@@ -5,8 +5,10 @@
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { BucketAccess, FunctionAccess } from '../../functions/routes';
 import { QUARANTINE_PREFIX, UPLOAD_PREFIX } from '../../shared/domain/submission';
@@ -53,6 +55,14 @@ export const SCHEDULE_LIST_ACTION = 'scheduler:ListSchedules';
 /** The service a 'manage' function may pass the scheduler role to (condition `iam:PassedToService`). */
 export const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
 
+/**
+ * The event source of the reminder queue's consumer (`reminderQueue: 'consume'`): batches of up to 10 messages, each
+ * failed message reported on its own (`{ batchItemFailures }`), and at most `maxConcurrency` copies at once. 2 is the
+ * lowest maximum concurrency SQS event sources allow; the consumer learns it as `SENDER_CONCURRENCY` and paces at
+ * `MAX_SEND_RATE / SENDER_CONCURRENCY`, so all copies together keep to the SES rate without reserved concurrency.
+ */
+export const REMINDER_QUEUE_CONSUMER = { batchSize: 10, maxConcurrency: 2 } as const;
+
 /** What a function's access fields may refer to. */
 export interface FunctionAccessResources {
   readonly bucket: {
@@ -92,6 +102,12 @@ export interface FunctionAccessResources {
     /** Where Scheduler puts an invocation that failed all its retries (`REMINDER_DLQ_ARN`). */
     readonly deadLetterQueueArn: string;
   };
+  /** The reminder queue; required as soon as one function has `reminderQueue`. */
+  readonly reminderQueue?: {
+    readonly queue: IQueue;
+    /** The SES maximum send rate the consumer paces its copies at together (`MAX_SEND_RATE`, emails per second). */
+    readonly maxSendRate: number;
+  };
 }
 
 /**
@@ -103,7 +119,12 @@ export interface FunctionAccessResources {
  * - `publicBaseUrl`: `PUBLIC_BASE_URL` (the app's origin, for links in emails), no permission;
  * - `schedules`: `SCHEDULE_GROUP`, `REMINDER_TARGET_ARN`, `SCHEDULER_ROLE_ARN`, `REMINDER_DLQ_ARN`, and in a policy of
  *   its own (`<role>/SchedulesPolicy`) `SCHEDULE_ACTIONS[level]` on the group's schedules, `scheduler:ListSchedules`
- *   on `*`, and for 'manage' `iam:PassRole` on the scheduler role only, when passed to EventBridge Scheduler.
+ *   on `*`, and for 'manage' `iam:PassRole` on the scheduler role only, when passed to EventBridge Scheduler;
+ * - `reminderQueue: 'send'`: `REMINDER_QUEUE_URL` and `queue.grantSendMessages` (SendMessage, GetQueueAttributes,
+ *   GetQueueUrl on that queue only);
+ * - `reminderQueue: 'consume'`: an SQS event source on the queue (`REMINDER_QUEUE_CONSUMER`, with partial batch
+ *   failures; it grants ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl on
+ *   that queue only), `MAX_SEND_RATE` and `SENDER_CONCURRENCY` (= the event source's maximum concurrency).
  */
 export function applyFunctionAccess(
   fn: ProjectFunction,
@@ -144,6 +165,25 @@ export function applyFunctionAccess(
     fn.addEnvironment('SCHEDULER_ROLE_ARN', schedules.role.roleArn);
     fn.addEnvironment('REMINDER_DLQ_ARN', schedules.deadLetterQueueArn);
     grantSchedules(fn, access.schedules, schedules);
+  }
+  if (access.reminderQueue) {
+    const reminderQueue = resources.reminderQueue;
+    if (!reminderQueue) throw new Error(`${fn.node.id}: uses the reminder queue, but the app has no reminder queue (no reminder sender)`);
+    if (access.reminderQueue === 'send') {
+      fn.addEnvironment('REMINDER_QUEUE_URL', reminderQueue.queue.queueUrl);
+      reminderQueue.queue.grantSendMessages(fn);
+    } else {
+      // The event source grants what polling needs (grantConsumeMessages on the queue).
+      fn.addEventSource(
+        new SqsEventSource(reminderQueue.queue, {
+          batchSize: REMINDER_QUEUE_CONSUMER.batchSize,
+          maxConcurrency: REMINDER_QUEUE_CONSUMER.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+      fn.addEnvironment('MAX_SEND_RATE', String(reminderQueue.maxSendRate));
+      fn.addEnvironment('SENDER_CONCURRENCY', String(REMINDER_QUEUE_CONSUMER.maxConcurrency));
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * What each function may touch, derived from the access fields of functions/routes.ts: S3 actions per key prefix,
- * the link secret, SES, the public base URL, the reminder schedules; the environment that goes with them; the S3 ->
- * EventBridge -> recorder wiring; bucket CORS. The expectations below are written out independently of
+ * the link secret, SES, the public base URL, the reminder schedules, the reminder queue; the environment that goes
+ * with them; the S3 -> EventBridge -> recorder wiring; bucket CORS. The expectations below are written out independently of
  * infra/constructs/function-access.ts.
  */
 import { Buffer } from 'node:buffer';
@@ -10,8 +10,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   httpRoutes,
+  mailEventHandler,
   objectCreatedHandlers,
   reminderHandler,
+  reminderSender,
   type BucketAccess,
   type FunctionAccess,
 } from '../../functions/routes';
@@ -28,7 +30,7 @@ import {
 } from './support';
 
 type Access = FunctionAccess & { id: string };
-const allFunctions: readonly Access[] = [...httpRoutes, ...objectCreatedHandlers, reminderHandler];
+const allFunctions: readonly Access[] = [...httpRoutes, ...objectCreatedHandlers, reminderHandler, reminderSender, mailEventHandler];
 
 /** `[action, key pattern]` pairs each bucket access level allows, and nothing else. */
 const EXPECTED_S3: Readonly<Record<BucketAccess, readonly (readonly [string, string])[]>> = {
@@ -56,6 +58,15 @@ const EXPECTED_SCHEDULER: Readonly<Record<'read' | 'manage', readonly (readonly 
     ['scheduler:CreateSchedule', '<group schedules>'],
     ['scheduler:DeleteSchedule', '<group schedules>'],
   ],
+};
+
+/**
+ * SQS actions each reminder queue access level allows on the reminder queue: what `grantSendMessages` gives, and what
+ * `grantConsumeMessages` gives (which an SQS event source needs to poll, delete and return messages).
+ */
+const EXPECTED_REMINDER_QUEUE_SQS: Readonly<Record<'send' | 'consume', readonly string[]>> = {
+  send: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+  consume: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
 };
 
 /** What SchedulesEnvSchema (shared/config.ts) reads in AWS. */
@@ -125,6 +136,7 @@ describe('function access (from functions/routes.ts)', () => {
     expect(allFunctions.some((f) => f.sendsEmail) && allFunctions.some((f) => !f.sendsEmail)).toBe(true);
     expect(allFunctions.some((f) => f.publicBaseUrl) && allFunctions.some((f) => !f.publicBaseUrl)).toBe(true);
     expect([...new Set(allFunctions.map((f) => f.schedules ?? 'none'))].sort()).toEqual(['manage', 'none', 'read']);
+    expect([...new Set(allFunctions.map((f) => f.reminderQueue ?? 'none'))].sort()).toEqual(['consume', 'none', 'send']);
   });
 
   describe('S3', () => {
@@ -309,9 +321,10 @@ describe('function access (from functions/routes.ts)', () => {
         expect(SCHEDULE_VARIABLES.filter((name) => name in variables)).toEqual(expected ? SCHEDULE_VARIABLES : []);
         if (!expected) return;
         const reminderFnId = logicalIdOf(built.stateless.functions.get(reminderHandler.id)!.node.defaultChild as CfnElement);
-        const dlqIds = Object.keys(stateless.findResources('AWS::SQS::Queue')).filter(
-          (queueId) => !objectCreatedHandlers.some((h) => logicalIdOf(built.stateless.failedEventQueues.get(h.id)!.node.defaultChild as CfnElement) === queueId),
-        );
+        // The reminder dead-letter queue: the on-failure destination of the reminder function.
+        const dlqIds = Object.values(stateless.findResources('AWS::Lambda::EventInvokeConfig'))
+          .filter((c) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: reminderFnId }))
+          .map((c) => c.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string);
         expect(dlqIds).toHaveLength(1);
         expect(Object.fromEntries(SCHEDULE_VARIABLES.map((name) => [name, render(variables[name])]))).toEqual({
           SCHEDULE_GROUP: `ref(${groupId()})`,
@@ -319,6 +332,105 @@ describe('function access (from functions/routes.ts)', () => {
           SCHEDULER_ROLE_ARN: `getatt(${schedulerRoleId()}.Arn)`,
           REMINDER_DLQ_ARN: `getatt(${dlqIds[0]}.Arn)`,
         });
+      },
+    );
+  });
+
+  describe('reminder queue', () => {
+    /** The reminder queue: the only queue with a redrive policy (found by what it is, not through the construct). */
+    const queueId = () => {
+      const ids = Object.entries(stateless.findResources('AWS::SQS::Queue'))
+        .filter(([, queue]) => queue.Properties.RedrivePolicy !== undefined)
+        .map(([queueId]) => queueId);
+      expect(ids).toHaveLength(1);
+      return ids[0]!;
+    };
+    const queueArn = () => `getatt(${queueId()}.Arn)`;
+    const deadLetterArn = () => render(resources()[queueId()]!.Properties.RedrivePolicy.deadLetterTargetArn);
+    const fnId = (id: string) => logicalIdOf(built.stateless.functions.get(id)!.node.defaultChild as CfnElement);
+
+    it.each(allFunctions.map((f) => [f.id, f.reminderQueue ?? 'none'] as const))(
+      '%s gets exactly the SQS actions of %s on the reminder queue',
+      (id, level) => {
+        const onQueue = pairsOf(id, 'sqs').filter(([, resource]) => resource === queueArn());
+        expect(sortPairs(onQueue)).toEqual(
+          sortPairs(level === 'none' ? [] : EXPECTED_REMINDER_QUEUE_SQS[level].map((action) => [action, queueArn()])),
+        );
+      },
+    );
+
+    it('is named by no Allow statement of either stack but the two functions that send to and consume it', () => {
+      // Prepare: the roles of the functions that may touch it, from the access fields.
+      const allowed = allFunctions
+        .filter((f) => f.reminderQueue)
+        .map((f) => logicalIdOf(built.stateless.functions.get(f.id)!.role!.node.defaultChild as CfnElement));
+      expect(allowed).toHaveLength(2);
+      // Act: every Allow statement that names the queue or its dead-letter queue, or a queue wildcard.
+      const naming = [stateful, stateless].flatMap((template) =>
+        statementsOf(template)
+          .filter(({ statement }) => statement.Effect === 'Allow')
+          .filter(({ statement }) => {
+            const sqsActions = asList(statement.Action).some((a) => a.startsWith('sqs:'));
+            return asList(statement.Resource)
+              .map(render)
+              .some((r) => r === queueArn() || r === deadLetterArn() || /^arn:.*:sqs:.*\*/.test(r) || (r === '*' && sqsActions));
+          })
+          .map(({ logicalId }) => {
+            const roles = asList((template.toJSON().Resources as Resources)[logicalId]!.Properties.Roles as unknown[]);
+            return roles.map(render).join(',');
+          }),
+      );
+      // Assess: the default policies of those two roles, nothing on the dead-letter queue (SQS moves the messages).
+      expect([...new Set(naming)].sort()).toEqual(allowed.map((roleId) => `ref(${roleId})`).sort());
+    });
+
+    it.each(allFunctions.map((f) => [f.id, f.reminderQueue === 'send'] as const))(
+      '%s has REMINDER_QUEUE_URL = the reminder queue URL: %s',
+      (id, expected) => {
+        const variables = variablesOf(id);
+        expect('REMINDER_QUEUE_URL' in variables).toBe(expected);
+        if (expected) expect(render(variables.REMINDER_QUEUE_URL)).toBe(`ref(${queueId()})`);
+      },
+    );
+
+    it.each(allFunctions.map((f) => [f.id, f.reminderQueue === 'consume'] as const))(
+      '%s is invoked by an SQS event source on the reminder queue (batches of 10, partial failures, 2 at most) with SENDER_CONCURRENCY 2: %s',
+      (id, expected) => {
+        const mappings = Object.values(stateless.findResources('AWS::Lambda::EventSourceMapping')).filter(
+          (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: fnId(id) }),
+        );
+        const variables = variablesOf(id);
+        expect('SENDER_CONCURRENCY' in variables).toBe(expected);
+        if (!expected) {
+          expect(mappings).toEqual([]);
+          return;
+        }
+        expect(mappings).toHaveLength(1);
+        const { Tags: _tags, ...properties } = mappings[0]!.Properties as Record<string, unknown>;
+        expect(properties).toEqual({
+          FunctionName: { Ref: fnId(id) },
+          EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+          BatchSize: 10,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: 2 },
+        });
+        // Each copy paces at MAX_SEND_RATE / SENDER_CONCURRENCY: together, at most MAX_SEND_RATE.
+        expect(variables.SENDER_CONCURRENCY).toBe('2');
+      },
+    );
+
+    it('has one consumer: one event source mapping in the app, none on another queue', () => {
+      const mappings = Object.values(stateless.findResources('AWS::Lambda::EventSourceMapping'));
+      expect(mappings.map((m) => render(m.Properties.EventSourceArn))).toEqual([queueArn()]);
+      stateful.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    });
+
+    it.each(allFunctions.map((f) => [f.id, f.reminderQueue === 'consume' || f.id === reminderHandler.id] as const))(
+      '%s has MAX_SEND_RATE = the SES rate of context sesMaxSendRate (10 by default): %s',
+      (id, expected) => {
+        const variables = variablesOf(id);
+        expect('MAX_SEND_RATE' in variables).toBe(expected);
+        if (expected) expect(variables.MAX_SEND_RATE).toBe('10');
       },
     );
   });

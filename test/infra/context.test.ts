@@ -126,14 +126,21 @@ describe('mailFrom', () => {
 });
 
 describe('sesMaxSendRate', () => {
-  /** MAX_SEND_RATE of the reminder function built with cdk.json's context plus `context` (resolved, no synth). */
+  /**
+   * MAX_SEND_RATE of the reminder function and of the reminder sender, built with cdk.json's context plus `context`
+   * (resolved, no synth). Both must be the same: the sender's copies share the rate the reminder function paces at.
+   */
   function maxSendRate(context: Record<string, unknown>): unknown {
     const { app, cleanup } = newTestApp({ 'aws:cdk:bundling-stacks': [], ...context });
     try {
-      const fn = buildApp(app, { nag: false }).stateless.reminderFunction;
-      expect(fn).toBeDefined();
-      const cfn = fn!.node.defaultChild as CfnFunction;
-      return (Stack.of(fn!).resolve(cfn.environment) as { variables: Record<string, unknown> }).variables.MAX_SEND_RATE;
+      const { stateless } = buildApp(app, { nag: false });
+      const rates = [stateless.reminderFunction, stateless.reminderSenderFunction].map((fn) => {
+        expect(fn).toBeDefined();
+        const cfn = fn!.node.defaultChild as CfnFunction;
+        return (Stack.of(fn!).resolve(cfn.environment) as { variables: Record<string, unknown> }).variables.MAX_SEND_RATE;
+      });
+      expect(rates[1]).toBe(rates[0]);
+      return rates[0];
     } finally {
       cleanup();
     }
@@ -160,11 +167,11 @@ describe('sesMaxSendRate', () => {
     },
   );
 
-  it('gives the reminder function MAX_SEND_RATE from context, as --context passes it (a string)', () => {
+  it('gives the reminder function and the reminder sender MAX_SEND_RATE from context, as --context passes it (a string)', () => {
     expect(maxSendRate({ sesMaxSendRate: '14' })).toBe('14');
   });
 
-  it('gives the reminder function MAX_SEND_RATE 10 without the context key', () => {
+  it('gives the reminder function and the reminder sender MAX_SEND_RATE 10 without the context key', () => {
     expect(cdkJsonContext().sesMaxSendRate).toBeUndefined();
     expect(maxSendRate({})).toBe('10');
   });

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
-import { httpRoutes, objectCreatedHandlers, reminderHandler, type BucketAccess } from '../../functions/routes';
+import { httpRoutes, mailEventHandler, objectCreatedHandlers, reminderHandler, reminderSender, type BucketAccess } from '../../functions/routes';
 import { buildApp, type BuiltApp } from '../../infra/build-app';
 import { exportNameOf, newTestApp, reportedFindings } from './support';
 
@@ -47,7 +47,7 @@ function expectedAcknowledgements(stage: string, bucketArnExport: string, schedu
   const stateless = `CumThiDua-${stage}-Stateless`;
   const stateful = `CumThiDua-${stage}-Stateful`;
   const groupSchedules = `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${scheduleGroupId}>/*`;
-  const perFunction = [...httpRoutes, ...objectCreatedHandlers, reminderHandler].flatMap((fn) => [
+  const perFunction = [...httpRoutes, ...objectCreatedHandlers, reminderHandler, reminderSender, mailEventHandler].flatMap((fn) => [
     // Node.js 22 pinned on purpose (ProjectFunction).
     `AwsSolutions-L1 ${stateless}/${fn.id}Function/Resource`,
     // X-Ray actions have no resource-level permissions (ProjectFunction).
@@ -74,6 +74,9 @@ function expectedAcknowledgements(stage: string, bucketArnExport: string, schedu
     ...objectCreatedHandlers.map((h) => `AwsSolutions-SQS3 ${stateless}/${h.id}FailedEvents/Resource`),
     // So is the reminder dead-letter queue (StatelessStack).
     `AwsSolutions-SQS3 ${stateless}/ReminderDlq/Resource`,
+    // And the mail event handler's failed-events queue (on-failure destination and subscription DLQ). The reminder
+    // queue has a dead-letter queue, which SQS3 recognises through the redrive policy: neither is acknowledged.
+    `AwsSolutions-SQS3 ${stateless}/${mailEventHandler.id}FailedEvents/Resource`,
     // Link key rotated by hand, keeping old keys (StatefulStack).
     `AwsSolutions-SMG4 ${stateful}/LinkSecret/Resource`,
   ].sort();

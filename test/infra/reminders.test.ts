@@ -1,17 +1,19 @@
 /**
  * Reminders in AWS: the reminder function (target of every EventBridge Scheduler schedule), the schedule group, the
- * role Scheduler assumes, the reminder dead-letter queue and its alarm, the stack outputs the operator CLI reads; and
- * the SES bounce/complaint topic. Per-function schedule permissions and variables are in access.test.ts.
+ * role Scheduler assumes, the reminder dead-letter queue and its alarm, the reminder queue, its dead-letter queue,
+ * alarms and consumer (the reminder sender), the stack outputs the operator CLI reads; and the SES bounce/complaint
+ * topic and its subscriber. Per-function schedule and queue permissions and variables are in access.test.ts.
  * Resources are found by what they are (type, trust policy, references), not through the constructs' own fields.
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes, reminderHandler } from '../../functions/routes';
+import { httpRoutes, mailEventHandler, reminderHandler, reminderSender } from '../../functions/routes';
 import { buildApp, type BuiltApp } from '../../infra/build-app';
+import { STALE_CLAIM_MS } from '../../shared/use-cases/reminders';
 import { asList, cdkJsonContext, newTestApp, render, statementsOf, type Resources, type Statement } from './support';
 
-const context = cdkJsonContext() as { appOrigin: string };
+const context = cdkJsonContext() as { appOrigin: string; mailFrom: string };
 
 describe('reminders', () => {
   let built: BuiltApp;
@@ -58,6 +60,68 @@ describe('reminders', () => {
     return configs[0]!.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
   };
   const variablesOf = (fnId: string) => resources()[fnId]!.Properties.Environment.Variables as Record<string, unknown>;
+  const fnIdOf = (id: string) => logicalIdOf(built.stateless.functions.get(id)!.node.defaultChild as CfnElement);
+  /** `action on resource` of every Allow statement of the identity policies attached to the function's role. */
+  const allowedPairsOf = (id: string): string[] => {
+    const roleRef = JSON.stringify([{ Ref: logicalIdOf(built.stateless.functions.get(id)!.role!.node.defaultChild as CfnElement) }]);
+    const statements = statementsOf(stateless).filter(
+      ({ type, logicalId }) => type === 'AWS::IAM::Policy' && JSON.stringify(resources()[logicalId]!.Properties.Roles) === roleRef,
+    );
+    expect(statements.every(({ statement }) => statement.Effect === 'Allow' && statement.Condition === undefined)).toBe(true);
+    return statements
+      .flatMap(({ statement }) => asList(statement.Action).flatMap((a) => asList(statement.Resource).map((r) => `${a} on ${render(r)}`)))
+      .sort();
+  };
+  /** The queue policy statements on a queue, rendered. */
+  const queuePolicyOf = (queueId: string) =>
+    statementsOf(stateless)
+      .filter(({ type, statement }) => type === 'AWS::SQS::QueuePolicy' && JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }))
+      .map(({ statement }) => statement);
+  /** The alarms on a queue's metric. */
+  const alarmsOn = (queueId: string) =>
+    Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => JSON.stringify(a.Properties.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }]),
+    );
+  const tableArn = () => {
+    const tableId = logicalIdOf(built.stateful.table.node.defaultChild as CfnElement);
+    const exports = (stateful.toJSON().Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name: string } }>;
+    const names = Object.values(exports)
+      .filter((o) => JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }))
+      .map((o) => o.Export!.Name);
+    expect(names).toHaveLength(1);
+    return `import(${names[0]})`;
+  };
+  const READ_WRITE = [
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+  ];
+  /** What every function role has: its log group, X-Ray, and the read-write table grant. */
+  const basePairs = (id: string) => {
+    const logGroupId = resources()[fnIdOf(id)]!.Properties.LoggingConfig.LogGroup.Ref as string;
+    return [
+      `logs:CreateLogStream on getatt(${logGroupId}.Arn)`,
+      `logs:PutLogEvents on getatt(${logGroupId}.Arn)`,
+      'xray:PutTelemetryRecords on *',
+      'xray:PutTraceSegments on *',
+      ...READ_WRITE.flatMap((a) => [`${a} on ${tableArn()}`, `${a} on ${tableArn()}/index/GSI1`]),
+    ];
+  };
+  /** The reminder queue: the only queue with a redrive policy. */
+  const reminderQueueId = () => {
+    const ids = Object.entries(stateless.findResources('AWS::SQS::Queue'))
+      .filter(([, queue]) => queue.Properties.RedrivePolicy !== undefined)
+      .map(([queueId]) => queueId);
+    expect(ids).toHaveLength(1);
+    return ids[0]!;
+  };
+  const reminderQueueDlqId = () => resources()[reminderQueueId()]!.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
 
   describe('scheduler role', () => {
     it('is assumed by EventBridge Scheduler only, for schedules of this account and of the project group', () => {
@@ -107,11 +171,14 @@ describe('reminders', () => {
           'NODE_OPTIONS',
           'POWERTOOLS_SERVICE_NAME',
           'PUBLIC_BASE_URL',
+          'REMINDER_QUEUE_URL',
           'SES_CONFIGURATION_SET',
           'TABLE_NAME',
         ].sort(),
       );
       expect(variables.PUBLIC_BASE_URL).toBe(context.appOrigin);
+      // Ref of a queue is its URL.
+      expect(variables.REMINDER_QUEUE_URL).toEqual({ Ref: reminderQueueId() });
       expect(variables.MAX_SEND_RATE).toBe('10');
       expect(built.sesMaxSendRate).toBe(10);
       expect(render(variables.SES_CONFIGURATION_SET)).toBe(`ref(${onlyOf(stateless, 'AWS::SES::ConfigurationSet')})`);
@@ -172,6 +239,149 @@ describe('reminders', () => {
         EvaluationPeriods: 1,
         TreatMissingData: 'notBreaching',
       });
+    });
+  });
+
+  describe('reminder function -> reminder queue', () => {
+    it('may send to the reminder queue only (sqs:SendMessage and the two reads grantSendMessages adds), and not consume it', () => {
+      const onQueue = allowedPairsOf(reminderHandler.id).filter((p) => p.endsWith(` on getatt(${reminderQueueId()}.Arn)`));
+      expect(onQueue).toEqual(
+        ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map((a) => `${a} on getatt(${reminderQueueId()}.Arn)`),
+      );
+      // Its other SQS right is the one its on-failure destination needs (the reminder dead-letter queue).
+      const otherSqs = allowedPairsOf(reminderHandler.id).filter((p) => p.startsWith('sqs:') && !onQueue.includes(p));
+      expect(otherSqs).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map((a) => `${a} on getatt(${dlqId()}.Arn)`));
+    });
+  });
+
+  describe('reminder queue', () => {
+    it('is encrypted by SQS and keeps messages 4 days', () => {
+      expect(resources()[reminderQueueId()]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 4 * 24 * 3600 });
+      expect(resources()[reminderQueueId()]!.Properties.KmsMasterKeyId).toBeUndefined();
+    });
+
+    it('refuses plain HTTP, and its policy allows nothing (the two functions have identity grants)', () => {
+      expect(queuePolicyOf(reminderQueueId()).map((s) => [s.Effect, s.Action, s.Condition])).toEqual([
+        ['Deny', 'sqs:*', { Bool: { 'aws:SecureTransport': 'false' } }],
+      ]);
+    });
+
+    it('moves a message to its own dead-letter queue after 5 deliveries', () => {
+      expect(resources()[reminderQueueId()]!.Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [reminderQueueDlqId(), 'Arn'] },
+        maxReceiveCount: 5,
+      });
+      expect(reminderQueueDlqId()).not.toBe(dlqId());
+    });
+
+    it('hides a message for at least 6 times the consumer timeout, and past the staleness of a send-log claim', () => {
+      const visibility = resources()[reminderQueueId()]!.Properties.VisibilityTimeout as number;
+      const consumerTimeout = resources()[fnIdOf(reminderSender.id)]!.Properties.Timeout as number;
+      expect(visibility).toBeGreaterThanOrEqual(6 * consumerTimeout);
+      // A claim is taken at most one consumer run after the receive; the redelivery must find it stale.
+      expect(visibility).toBeGreaterThan(STALE_CLAIM_MS / 1000 + consumerTimeout);
+      expect(visibility).toBe(18 * 60);
+    });
+
+    it('has an alarm when its oldest message is more than an hour old', () => {
+      const alarms = alarmsOn(reminderQueueId());
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]!.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Statistic: 'Maximum',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 3600,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it("has a dead-letter queue that is encrypted, keeps messages 14 days, refuses plain HTTP and alarms on a message", () => {
+      const dlq = resources()[reminderQueueDlqId()]!.Properties;
+      expect(dlq).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      expect(dlq.RedrivePolicy).toBeUndefined();
+      expect(queuePolicyOf(reminderQueueDlqId()).map((s) => [s.Effect, s.Action, s.Condition])).toEqual([
+        ['Deny', 'sqs:*', { Bool: { 'aws:SecureTransport': 'false' } }],
+      ]);
+      const alarms = alarmsOn(reminderQueueDlqId());
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]!.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+  });
+
+  describe('reminder sender (the reminder queue consumer)', () => {
+    const mapping = () => {
+      const mappings = Object.values(stateless.findResources('AWS::Lambda::EventSourceMapping')).filter(
+        (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: fnIdOf(reminderSender.id) }),
+      );
+      expect(mappings).toHaveLength(1);
+      return mappings[0]!.Properties;
+    };
+
+    it('is invoked by the reminder queue in batches of 10, reports failed messages one by one, 2 copies at most', () => {
+      const { Tags: _tags, ...properties } = mapping() as Record<string, unknown>;
+      expect(properties).toEqual({
+        FunctionName: { Ref: fnIdOf(reminderSender.id) },
+        EventSourceArn: { 'Fn::GetAtt': [reminderQueueId(), 'Arn'] },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+    });
+
+    it('paces each copy at MAX_SEND_RATE / SENDER_CONCURRENCY: SENDER_CONCURRENCY is the maximum concurrency, MAX_SEND_RATE the reminder function\'s', () => {
+      const variables = variablesOf(fnIdOf(reminderSender.id));
+      expect(Object.keys(variables).sort()).toEqual(
+        [
+          'MAIL_FROM',
+          'MAX_SEND_RATE',
+          'NODE_OPTIONS',
+          'POWERTOOLS_SERVICE_NAME',
+          'SENDER_CONCURRENCY',
+          'SES_CONFIGURATION_SET',
+          'TABLE_NAME',
+        ].sort(),
+      );
+      expect(variables.SENDER_CONCURRENCY).toBe(String(mapping().ScalingConfig.MaximumConcurrency));
+      expect(variables.SENDER_CONCURRENCY).toBe('2');
+      expect(variables.MAX_SEND_RATE).toBe('10');
+      expect(variables.MAX_SEND_RATE).toBe(variablesOf(reminderFnId()).MAX_SEND_RATE);
+      expect(variables.MAIL_FROM).toBe(variablesOf(reminderFnId()).MAIL_FROM);
+      expect(render(variables.SES_CONFIGURATION_SET)).toBe(`ref(${onlyOf(stateless, 'AWS::SES::ConfigurationSet')})`);
+      expect(render(variables.TABLE_NAME)).toBe(render(variablesOf(reminderFnId()).TABLE_NAME));
+    });
+
+    it('runs up to 2 minutes with 256 MB, without reserved concurrency, and is invoked by nothing else', () => {
+      const fn = resources()[fnIdOf(reminderSender.id)]!.Properties;
+      expect(fn).toMatchObject({ Timeout: 120, MemorySize: 256 });
+      expect(fn.ReservedConcurrentExecutions).toBeUndefined();
+      const byId = (c: { [key: string]: any }) => JSON.stringify(c.Properties.FunctionName).includes(`"${fnIdOf(reminderSender.id)}"`);
+      expect(Object.values(stateless.findResources('AWS::Lambda::Permission')).filter(byId)).toEqual([]);
+      expect(Object.values(stateless.findResources('AWS::Lambda::EventInvokeConfig')).filter(byId)).toEqual([]);
+    });
+
+    it('may consume the reminder queue and send email from the mailFrom identity with the configuration set, nothing more', () => {
+      const queueArn = `getatt(${reminderQueueId()}.Arn)`;
+      const sesArn = (resource: string) => `arn:ref(AWS::Partition):ses:ref(AWS::Region):ref(AWS::AccountId):${resource}`;
+      const domain = context.mailFrom.replace(/^.*@/, '').replace(/>$/, '');
+      const ses = [sesArn(`identity/${domain}`), sesArn(`configuration-set/ref(${onlyOf(stateless, 'AWS::SES::ConfigurationSet')})`)];
+      expect(allowedPairsOf(reminderSender.id)).toEqual(
+        [
+          ...basePairs(reminderSender.id),
+          ...['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'].map(
+            (a) => `${a} on ${queueArn}`,
+          ),
+          ...['ses:SendEmail', 'ses:SendRawEmail'].flatMap((a) => ses.map((r) => `${a} on ${r}`)),
+        ].sort(),
+      );
     });
   });
 
@@ -276,8 +486,85 @@ describe('reminders', () => {
       );
     });
 
-    it('have no subscriber yet (a bounce handler comes later)', () => {
-      stateless.resourceCountIs('AWS::SNS::Subscription', 0);
+    /** The queue RecordMailEvent's failures go to: its on-failure destination. */
+    const failuresId = () => {
+      const configs = Object.values(stateless.findResources('AWS::Lambda::EventInvokeConfig')).filter(
+        (c) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnIdOf(mailEventHandler.id) }),
+      );
+      expect(configs).toHaveLength(1);
+      return configs[0]!.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
+    };
+
+    it('are delivered to RecordMailEvent only, by a Lambda subscription whose dead-letter queue is its failed-events queue', () => {
+      const subscriptions = Object.values(stateless.findResources('AWS::SNS::Subscription'));
+      expect(subscriptions.map((s) => s.Properties)).toEqual([
+        {
+          Protocol: 'lambda',
+          TopicArn: { Ref: topicId() },
+          Endpoint: { 'Fn::GetAtt': [fnIdOf(mailEventHandler.id), 'Arn'] },
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [failuresId(), 'Arn'] } },
+        },
+      ]);
+      // SNS may invoke it, for this topic only; nothing else may.
+      const permissions = Object.values(stateless.findResources('AWS::Lambda::Permission')).filter((p) =>
+        JSON.stringify(p.Properties.FunctionName).includes(`"${fnIdOf(mailEventHandler.id)}"`),
+      );
+      expect(permissions.map((p) => p.Properties)).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': [fnIdOf(mailEventHandler.id), 'Arn'] },
+          Principal: 'sns.amazonaws.com',
+          SourceArn: { Ref: topicId() },
+        },
+      ]);
+    });
+
+    it('that RecordMailEvent fails to record are retried twice, then go to the same failed-events queue', () => {
+      const config = Object.values(stateless.findResources('AWS::Lambda::EventInvokeConfig')).find(
+        (c) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnIdOf(mailEventHandler.id) }),
+      );
+      expect(config?.Properties).toEqual({
+        FunctionName: { Ref: fnIdOf(mailEventHandler.id) },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failuresId(), 'Arn'] } } },
+      });
+    });
+
+    it('that fail land in a queue that is encrypted, keeps 14 days, takes only TLS and only this topic from SNS, and alarms', () => {
+      expect(resources()[failuresId()]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      expect(
+        queuePolicyOf(failuresId()).map((s) => ({ effect: s.Effect, action: s.Action, principal: s.Principal, condition: s.Condition })),
+      ).toEqual([
+        { effect: 'Deny', action: 'sqs:*', principal: { AWS: '*' }, condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        {
+          effect: 'Allow',
+          action: 'sqs:SendMessage',
+          principal: { Service: 'sns.amazonaws.com' },
+          condition: { ArnEquals: { 'aws:SourceArn': { Ref: topicId() } } },
+        },
+      ]);
+      const alarms = alarmsOn(failuresId());
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]!.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('are recorded by a function that may only use the table (and send its failures to its queue): no key, SES, S3 or secret', () => {
+      expect(allowedPairsOf(mailEventHandler.id)).toEqual(
+        [
+          ...basePairs(mailEventHandler.id),
+          ...['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].map((a) => `${a} on getatt(${failuresId()}.Arn)`),
+        ].sort(),
+      );
+      expect(Object.keys(variablesOf(fnIdOf(mailEventHandler.id))).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'TABLE_NAME']);
+      expect(resources()[fnIdOf(mailEventHandler.id)]!.Properties).toMatchObject({ Timeout: 10, MemorySize: 256 });
     });
   });
 });

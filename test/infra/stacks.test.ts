@@ -4,7 +4,7 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes, objectCreatedHandlers, reminderHandler } from '../../functions/routes';
+import { httpRoutes, mailEventHandler, objectCreatedHandlers, reminderHandler, reminderSender } from '../../functions/routes';
 import { buildApp, type BuiltApp } from '../../infra/build-app';
 import { ProjectFunction } from '../../infra/constructs/project-function';
 import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table';
@@ -34,8 +34,11 @@ const EXPECTED_DYNAMODB_ACTIONS = {
 
 const ADMIN_HASH = 'ab'.repeat(32);
 
-/** Every function the app deploys: one per HTTP route, one per object-created handler, the reminder function. */
-const allFunctions = [...httpRoutes, ...objectCreatedHandlers, reminderHandler];
+/**
+ * Every function the app deploys: one per HTTP route, one per object-created handler, the reminder function, the
+ * reminder sender and the mail event handler.
+ */
+const allFunctions = [...httpRoutes, ...objectCreatedHandlers, reminderHandler, reminderSender, mailEventHandler];
 
 /** An import of the AWS SDK left for the Lambda runtime to resolve (error messages that quote one do not match). */
 const EXTERNAL_SDK_IMPORT = /from\s*["']@aws-sdk\/|import\(\s*["']@aws-sdk\/|__require\(\s*["']@aws-sdk\//;
@@ -164,7 +167,7 @@ describe('CDK stacks', () => {
   });
 
   describe('functions', () => {
-    it('creates exactly one function per HTTP route, per object-created handler and for the reminders, and no other', () => {
+    it('creates exactly one function per HTTP route, per object-created handler and per event handler, and no other', () => {
       stateless.resourceCountIs('AWS::Lambda::Function', allFunctions.length);
       stateful.resourceCountIs('AWS::Lambda::Function', 0);
       expect([...built.stateless.functions.keys()].sort()).toEqual(allFunctions.map((r) => r.id).sort());
@@ -176,6 +179,10 @@ describe('CDK stacks', () => {
       ...objectCreatedHandlers.map((h) => [h.id, 512, 60] as const),
       // The reminder function paces its emails at MAX_SEND_RATE: 5 minutes.
       [reminderHandler.id, 256, 300] as const,
+      // The reminder sender paces a batch of 10 emails: 20 s at 1 email per second shared by 2 copies.
+      [reminderSender.id, 256, 120] as const,
+      // One SES event per invocation.
+      [mailEventHandler.id, 256, 10] as const,
     ])('runs %s on Node.js 22, arm64, with X-Ray, its own log group, %i MB and %i s', (id, memory, timeout) => {
       const fn = built.stateless.functions.get(id);
       expect(fn).toBeDefined();
