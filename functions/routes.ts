@@ -148,8 +148,8 @@ export const reminderHandler: ScheduledHandler = {
 };
 
 /**
- * The reminder queue's consumer: reserved concurrency 1 and pacing at MAX_SEND_RATE, so large runs (a whole
- * province at 08:00) still respect the SES rate.
+ * The reminder queue's consumer: at most 2 copies (the event source's maximum concurrency), each pacing at
+ * MAX_SEND_RATE / SENDER_CONCURRENCY, so large runs (a whole province at 08:00) still respect the SES rate.
  */
 export const reminderSender: EventHandler = {
   id: 'SendQueuedReminders',

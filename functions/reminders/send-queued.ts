@@ -1,6 +1,6 @@
 /**
- * The reminder queue's single consumer (reserved concurrency 1): sends at MAX_SEND_RATE, so the SES rate holds for a
- * whole province whatever the number of reminder runs feeding the queue. Reports partial batch failures: after a
+ * The reminder queue's consumer (at most SENDER_CONCURRENCY copies, each at MAX_SEND_RATE / SENDER_CONCURRENCY): the
+ * SES rate holds for a whole province whatever the number of reminder runs feeding the queue. Reports partial batch failures: after a
  * throttle, only the unsent messages come back.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';

@@ -380,8 +380,15 @@ describe('function access (from functions/routes.ts)', () => {
             return roles.map(render).join(',');
           }),
       );
-      // Assess: the default policies of those two roles, nothing on the dead-letter queue (SQS moves the messages).
+      // Assess: the default policies of those two roles.
       expect([...new Set(naming)].sort()).toEqual(allowed.map((roleId) => `ref(${roleId})`).sort());
+      // And nothing at all on the dead-letter queue (SQS moves the messages there itself).
+      const onDeadLetterQueue = [stateful, stateless].flatMap((template) =>
+        statementsOf(template).filter(
+          ({ statement }) => statement.Effect === 'Allow' && asList(statement.Resource).map(render).includes(deadLetterArn()),
+        ),
+      );
+      expect(onDeadLetterQueue.map(({ logicalId }) => logicalId)).toEqual([]);
     });
 
     it.each(allFunctions.map((f) => [f.id, f.reminderQueue === 'send'] as const))(
