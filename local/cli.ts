@@ -13,8 +13,8 @@ import { toDocumentClient } from '../shared/runtime/aws-clients';
 import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
 import { describeDue } from '../shared/domain/deadlines';
 import { DomainError } from '../shared/domain/errors';
-import { MILESTONE_KIND_LABELS, UNIT_ROLE_LABELS, type Plan } from '../shared/domain/model';
-import { LocalDateSchema, formatDateVi, formatInstantVi, ictDateOf, parseInstantIct, schoolYearOf } from '../shared/domain/time';
+import { MILESTONE_KIND_LABELS, UNIT_ROLE_LABELS, currentPlanOf } from '../shared/domain/model';
+import { LocalDateSchema, formatDateVi, formatInstantVi, parseInstantIct } from '../shared/domain/time';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createS3Client, S3FileStore } from '../shared/adapters/s3/file-store';
 import { fileLinkKeys, secretsManagerLinkKeys } from '../shared/adapters/secrets/link-keys';
@@ -167,12 +167,6 @@ function connect(env: NodeJS.ProcessEnv): Target {
   };
 }
 
-/** The plan for the school year containing "now", else the most recent one. */
-function currentPlan(plans: Plan[], clock: Clock): Plan | undefined {
-  const year = schoolYearOf(ictDateOf(clock.now())).startYear;
-  return plans.find((p) => p.schoolYear.startYear === year) ?? plans[0];
-}
-
 function formatScheduleReport(report: ScheduleReport, dryRun: boolean): string {
   const rows = report.planned.map((p) => ({ ...p, live: !report.missing.includes(p) }));
   const lines = [
@@ -193,7 +187,7 @@ function formatScheduleReport(report: ScheduleReport, dryRun: boolean): string {
 
 async function planIdFor(target: Target, clusterId: string, given: string | undefined): Promise<string> {
   if (given) return given;
-  const plan = currentPlan((await listPlans(target.repos, clusterId)).plans, target.clock);
+  const plan = currentPlanOf((await listPlans(target.repos, clusterId)).plans, target.clock.now());
   if (!plan) throw new UsageError(`Cluster "${clusterId}" has no plan yet.`);
   return plan.planId;
 }

@@ -4,15 +4,14 @@
  */
 import type { SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
 import { TableEnvSchema, clockFromEnv, parseEnv } from '../../shared/config';
-import { createDocumentClient } from '../../shared/runtime/aws-clients';
+import { repositoriesFromEnv } from '../../shared/runtime/aws-clients';
 import { logger } from '../../shared/runtime/logger';
 import { recordMailEvent } from '../../shared/use-cases/mail-events';
 
 const env = parseEnv(TableEnvSchema);
 const clock = clockFromEnv();
-const deps = { repos: createDynamoRepositories(createDocumentClient(env), env.TABLE_NAME, clock), clock };
+const deps = { repos: repositoriesFromEnv(env, clock), clock };
 
 const SnsEventSchema = z.object({ Records: z.array(z.object({ Sns: z.object({ Message: z.string() }) })) });
 

@@ -5,7 +5,7 @@
  * Every identifier is a readable slug; every stored key starts with the cluster (see docs/data-model.md).
  */
 import { z } from 'zod';
-import { LocalDateSchema, LocalMonthSchema } from './time';
+import { LocalDateSchema, LocalMonthSchema, ictDateOf, schoolYearOf } from './time';
 
 /** A readable, URL-safe identifier: lowercase ASCII words joined by hyphens. */
 export const SlugSchema = z
@@ -228,6 +228,14 @@ export function selectUnits(selector: UnitSelector, units: readonly Unit[], prop
     case 'proposed-for-award':
       return active.filter((u) => proposed.includes(u.unitId));
   }
+}
+
+/**
+ * The plan a person means by "this year's plan": the one of the school year containing `now`, else the newest.
+ */
+export function currentPlanOf<P extends Pick<Plan, 'schoolYear'>>(plans: readonly P[], now: Date): P | undefined {
+  const year = schoolYearOf(ictDateOf(now)).startYear;
+  return plans.find((p) => p.schoolYear.startYear === year) ?? [...plans].sort((a, b) => b.schoolYear.startYear - a.schoolYear.startYear)[0];
 }
 
 export const byOrder = (a: Milestone, b: Milestone): number => a.order - b.order || a.milestoneId.localeCompare(b.milestoneId);

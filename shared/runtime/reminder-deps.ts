@@ -1,19 +1,18 @@
 /** Cold-start wiring for the reminder function (the target of every reminder schedule). */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDynamoRepositories } from '../adapters/dynamodb/repositories';
 import { SqsReminderQueue, createSqsClient, sqsEndpoint } from '../adapters/sqs/reminder-queue';
-import { SesMailer, createSesClient } from '../adapters/ses/mailer';
+import { mailerFromEnv } from '../adapters/ses/mailer';
 import { LinkSecretEnvSchema, MailEnvSchema, SendingEnvSchema, TableEnvSchema, clockFromEnv, parseEnv } from '../config';
 import type { ReminderDeps } from '../use-cases/reminders';
-import { createDocumentClient } from './aws-clients';
+import { repositoriesFromEnv } from './aws-clients';
 import { linkKeysFromEnv } from './link-keys';
 
 const env = parseEnv(TableEnvSchema.extend(MailEnvSchema.shape).extend(SendingEnvSchema.shape));
 const clock = clockFromEnv();
 
 export const reminderDeps: ReminderDeps = {
-  repos: createDynamoRepositories(createDocumentClient(env), env.TABLE_NAME, clock),
-  mailer: new SesMailer(createSesClient({ endpoint: env.SES_ENDPOINT }), { from: env.MAIL_FROM, configurationSet: env.SES_CONFIGURATION_SET }),
+  repos: repositoriesFromEnv(env, clock),
+  mailer: mailerFromEnv(env),
   linkKeys: linkKeysFromEnv(parseEnv(LinkSecretEnvSchema)),
   clock,
   baseUrl: env.PUBLIC_BASE_URL,

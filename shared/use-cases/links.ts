@@ -4,9 +4,8 @@
  */
 import { LinkExpiredError, LinkInvalidError, LinkReplacedError, NotFoundError, ValidationError } from '../domain/errors';
 import { defaultLinkExpiry, signLink, verifyLink, type LinkKey, type LinkPayload } from '../domain/link-token';
-import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
+import { currentPlanOf, type Cluster, type Milestone, type Plan, type Unit } from '../domain/model';
 import { requiresDocumentFrom, type Extension, type Submission, type UploadIntent } from '../domain/submission';
-import { ictDateOf, schoolYearOf } from '../domain/time';
 import type { Clock } from '../ports/clock';
 import type { LinkKeyStore } from '../ports/link-keys';
 import type { Repositories } from '../ports/repositories';
@@ -67,9 +66,7 @@ export function signUnitLink(p: { unit: Unit; plan: Plan; key: LinkKey; baseUrl:
 }
 
 async function currentPlanId(deps: LinkDeps, clusterId: string): Promise<string> {
-  const plans = await deps.repos.plans.listPlans(clusterId);
-  const year = schoolYearOf(ictDateOf(deps.clock.now())).startYear;
-  const plan = plans.find((p) => p.schoolYear.startYear === year) ?? plans.sort((a, b) => b.schoolYear.startYear - a.schoolYear.startYear)[0];
+  const plan = currentPlanOf(await deps.repos.plans.listPlans(clusterId), deps.clock.now());
   if (!plan) throw new NotFoundError(`Cụm "${clusterId}" chưa có kế hoạch nào.`);
   return plan.planId;
 }

@@ -155,12 +155,13 @@ export async function runReminder(deps: ReminderDeps, event: ReminderEvent): Pro
     .map((o) => ({ ...o, email: { ...o.email, to: o.email.to.filter((address) => !bad.has(address)), tags: { [CLUSTER_TAG]: clusterId } } }))
     .filter((o) => o.email.to.length > 0);
 
+  const reachable = new Set(outgoing.map((o) => o.recipient));
   const run: ReminderRun = {
     event,
-    recipients: outgoing.map((o) => o.recipient),
+    recipients: [...reachable],
     sent: [],
     alreadySent: [],
-    unreachable: composed.filter((o) => !outgoing.some((x) => x.recipient === o.recipient)).map((o) => o.recipient),
+    unreachable: composed.map((o) => o.recipient).filter((recipient) => !reachable.has(recipient)),
     queued: 0,
   };
   const queued = outgoing.map(({ recipient, email }) => ({ ref: { ...event, recipient }, email }));

@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   httpRoutes,
   mailEventHandler,
@@ -17,17 +17,8 @@ import {
   type BucketAccess,
   type FunctionAccess,
 } from '../../functions/routes';
-import { buildApp, type BuiltApp } from '../../infra/build-app';
-import {
-  asList,
-  cdkJsonContext,
-  exportNameOf,
-  newTestApp,
-  render,
-  statementsOf,
-  type Resources,
-  type Statement,
-} from './support';
+import type { BuiltApp } from '../../infra/build-app';
+import { asList, cdkJsonContext, exportNameOf, render, statementsOf, type Resources, type Statement, synthesizeOnce } from './support';
 
 type Access = FunctionAccess & { id: string };
 const allFunctions: readonly Access[] = [...httpRoutes, ...objectCreatedHandlers, reminderHandler, reminderSender, mailEventHandler];
@@ -82,19 +73,8 @@ describe('function access (from functions/routes.ts)', () => {
   let built: BuiltApp;
   let stateful: Template;
   let stateless: Template;
-  let cleanup: () => void;
-
-  beforeAll(() => {
-    // Prepare: one synth for the file, with cdk.json's context (appOrigin, mailFrom).
-    const test = newTestApp();
-    cleanup = test.cleanup;
-    built = buildApp(test.app, { adminApiKeySha256: 'ef'.repeat(32), nag: false });
-    // Act
-    stateful = Template.fromStack(built.stateful);
-    stateless = Template.fromStack(built.stateless);
-  }, 120_000);
-
-  afterAll(() => cleanup?.());
+  // Prepare and act: one synth for the file, with cdk.json's context (appOrigin, mailFrom).
+  synthesizeOnce({ adminApiKeySha256: 'ef'.repeat(32), nag: false }, (s) => ({ built, stateful, stateless } = s));
 
   const logicalIdOf = (element: CfnElement) => element.stack.getLogicalId(element);
   const resources = () => stateless.toJSON().Resources as Resources;

@@ -7,11 +7,11 @@
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { httpRoutes, mailEventHandler, reminderHandler, reminderSender } from '../../functions/routes';
-import { buildApp, type BuiltApp } from '../../infra/build-app';
+import type { BuiltApp } from '../../infra/build-app';
 import { STALE_CLAIM_MS } from '../../shared/use-cases/reminders';
-import { asList, cdkJsonContext, newTestApp, render, statementsOf, type Resources, type Statement } from './support';
+import { asList, cdkJsonContext, render, statementsOf, type Resources, type Statement, synthesizeOnce } from './support';
 
 const context = cdkJsonContext() as { appOrigin: string; mailFrom: string };
 
@@ -19,19 +19,8 @@ describe('reminders', () => {
   let built: BuiltApp;
   let stateful: Template;
   let stateless: Template;
-  let cleanup: () => void;
-
-  beforeAll(() => {
-    // Prepare: one synth for the file, with cdk.json's context (no sesMaxSendRate: the default applies).
-    const test = newTestApp();
-    cleanup = test.cleanup;
-    built = buildApp(test.app, { adminApiKeySha256: '12'.repeat(32), nag: false });
-    // Act
-    stateful = Template.fromStack(built.stateful);
-    stateless = Template.fromStack(built.stateless);
-  }, 120_000);
-
-  afterAll(() => cleanup?.());
+  // Prepare and act: one synth for the file, with cdk.json's context (no sesMaxSendRate: the default applies).
+  synthesizeOnce({ adminApiKeySha256: '12'.repeat(32), nag: false }, (s) => ({ built, stateful, stateless } = s));
 
   const resources = () => stateless.toJSON().Resources as Resources;
   const logicalIdOf = (element: CfnElement) => element.stack.getLogicalId(element);

@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { httpRoutes, mailEventHandler, objectCreatedHandlers, reminderHandler, reminderSender } from '../../functions/routes';
 import { buildApp, type BuiltApp } from '../../infra/build-app';
 import { ProjectFunction } from '../../infra/constructs/project-function';
 import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table';
-import { asList, newTestApp, statementsOf, type Resources } from './support';
+import { asList, newTestApp, statementsOf, type Resources, synthesizeOnce } from './support';
 
 // An oracle independent of the construct's own constant: what each access level may do, per the project rules.
 const EXPECTED_DYNAMODB_ACTIONS = {
@@ -47,21 +47,9 @@ describe('CDK stacks', () => {
   let built: BuiltApp;
   let stateful: Template;
   let stateless: Template;
-  let cleanup: () => void;
   let outdir: string;
-
-  beforeAll(() => {
-    // Prepare: one synth for the whole file (bundling the route functions takes seconds).
-    const test = newTestApp();
-    cleanup = test.cleanup;
-    outdir = test.app.outdir;
-    built = buildApp(test.app, { adminApiKeySha256: ADMIN_HASH, nag: false });
-    // Act
-    stateful = Template.fromStack(built.stateful);
-    stateless = Template.fromStack(built.stateless);
-  }, 120_000);
-
-  afterAll(() => cleanup?.());
+  // Prepare and act: one synth for the whole file (bundling the route functions takes seconds).
+  synthesizeOnce({ adminApiKeySha256: ADMIN_HASH, nag: false }, (s) => ({ built, stateful, stateless, outdir } = s));
 
   const templates = () => [stateful, stateless];
   const logicalIdOf = (element: CfnElement) => element.stack.getLogicalId(element);

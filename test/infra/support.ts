@@ -6,6 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll } from 'vitest';
+import { buildApp, type BuildAppOptions, type BuiltApp } from '../../infra/build-app';
 import { PROJECT_ROOT } from '../../infra/constructs/project-function';
 
 /** The feature flags of cdk.json: the CLI passes them to the app, so a test must too or it tests another template. */
@@ -129,4 +132,28 @@ export function exportNameOf(template: { toJSON(): { [key: string]: any } }, val
     .map((o) => o.Export!.Name);
   if (names.length !== 1) throw new Error(`Expected one export of ${JSON.stringify(value)}, found ${names.length}`);
   return names[0]!;
+}
+
+/** What one synthesis of the project's app gives a test file. */
+export interface Synthesized {
+  built: BuiltApp;
+  stateful: Template;
+  stateless: Template;
+  /** The cloud assembly's directory (bundled assets, validation report). */
+  outdir: string;
+}
+
+/**
+ * Synthesizes the app once for the calling test file (bundling the functions takes seconds) with cdk.json's context,
+ * hands the result to `use` before the tests run, and removes the assembly after them.
+ */
+export function synthesizeOnce(options: BuildAppOptions, use: (synthesized: Synthesized) => void): void {
+  let cleanup: (() => void) | undefined;
+  beforeAll(() => {
+    const test = newTestApp();
+    cleanup = test.cleanup;
+    const built = buildApp(test.app, options);
+    use({ built, stateful: Template.fromStack(built.stateful), stateless: Template.fromStack(built.stateless), outdir: test.app.outdir });
+  }, 120_000);
+  afterAll(() => cleanup?.());
 }

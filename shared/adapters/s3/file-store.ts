@@ -28,6 +28,11 @@ export function createS3Client(
   });
 }
 
+/** The file store of a handler, from its parsed configuration (BUCKET_NAME, S3_ENDPOINT locally). */
+export function fileStoreFromEnv(env: { BUCKET_NAME: string; S3_ENDPOINT?: string }): S3FileStore {
+  return new S3FileStore(createS3Client({ endpoint: env.S3_ENDPOINT }), { bucket: env.BUCKET_NAME, endpoint: env.S3_ENDPOINT });
+}
+
 export class S3FileStore implements FileStore {
   readonly uploadOrigin: string;
 

@@ -14,6 +14,11 @@ export function createSesClient(settings: Pick<SesSettings, 'endpoint'> & LocalC
   return new SESClient({ ...localClientConfig(settings) });
 }
 
+/** The mailer of a handler, from its parsed configuration (MAIL_FROM, SES_CONFIGURATION_SET, SES_ENDPOINT locally). */
+export function mailerFromEnv(env: { MAIL_FROM: string; SES_CONFIGURATION_SET?: string; SES_ENDPOINT?: string }): SesMailer {
+  return new SesMailer(createSesClient({ endpoint: env.SES_ENDPOINT }), { from: env.MAIL_FROM, configurationSet: env.SES_CONFIGURATION_SET });
+}
+
 export class SesMailer implements Mailer {
   constructor(private readonly client: SESClient, private readonly settings: SesSettings) {}
 
