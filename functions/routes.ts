@@ -3,6 +3,7 @@
  * the CDK app (one function per entry, permissions from these fields) and the local stack, so what runs locally is
  * what deploys.
  */
+import { adminEndpoints, type EndpointFunction } from '../shared/http/admin-api';
 
 /** What a function may do in the uploads bucket. */
 export type BucketAccess =
@@ -14,8 +15,8 @@ export type BucketAccess =
   | 'record';
 
 export interface FunctionAccess {
-  /** What the function needs from the table. */
-  readonly tableAccess: 'read' | 'readWrite';
+  /** What the function needs from the table. @default - no table (not even its name) */
+  readonly tableAccess?: 'read' | 'readWrite';
   /** @default - no bucket access (the bucket name may still be passed for building URLs) */
   readonly bucketAccess?: BucketAccess;
   /** Needs the uploads bucket's name and location, without any permission on it (to build upload URLs). @default false */
@@ -38,6 +39,11 @@ export interface FunctionAccess {
 export interface HttpRoute extends FunctionAccess {
   /** Stable PascalCase id, used for the CDK construct and the function name. */
   readonly id: string;
+  /**
+   * Routes with the same function id share one function (and must declare the same entry and access).
+   * @default - the route's own id
+   */
+  readonly functionId?: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway HTTP API route path, with {param} placeholders. */
   readonly path: string;
@@ -45,41 +51,27 @@ export interface HttpRoute extends FunctionAccess {
   readonly entry: string;
 }
 
-export const httpRoutes: readonly HttpRoute[] = [
-  { id: 'ListUnits', method: 'GET', path: '/api/clusters/{clusterId}/units', entry: 'functions/api/list-units.ts', tableAccess: 'read' },
-  { id: 'ListPlans', method: 'GET', path: '/api/clusters/{clusterId}/plans', entry: 'functions/api/list-plans.ts', tableAccess: 'read' },
-  { id: 'GetPlan', method: 'GET', path: '/api/clusters/{clusterId}/plans/{planId}', entry: 'functions/api/get-plan.ts', tableAccess: 'read' },
-  {
-    id: 'ListSubmissions',
-    method: 'GET',
-    path: '/api/clusters/{clusterId}/plans/{planId}/submissions',
-    entry: 'functions/api/list-submissions.ts',
-    tableAccess: 'read',
-  },
-  {
-    id: 'DownloadSubmission',
-    method: 'GET',
-    path: '/api/clusters/{clusterId}/plans/{planId}/units/{unitId}/submissions/{uploadId}/download',
-    entry: 'functions/api/download-submission.ts',
-    tableAccess: 'read',
+/** What each admin function may touch (see functions/admin/*.ts). */
+const ADMIN_FUNCTIONS: Record<EndpointFunction, { functionId: string; entry: string } & FunctionAccess> = {
+  // Sign-in: grants, tokens, sessions, rate counters; emails the link.
+  auth: { functionId: 'AdminAuth', entry: 'functions/admin/auth.ts', tableAccess: 'readWrite', sendsEmail: true, publicBaseUrl: true },
+  // Everything the cluster head does.
+  admin: {
+    functionId: 'AdminApi',
+    entry: 'functions/admin/api.ts',
+    tableAccess: 'readWrite',
     bucketAccess: 'download',
-  },
-  {
-    id: 'ListReminders',
-    method: 'GET',
-    path: '/api/clusters/{clusterId}/plans/{planId}/reminders',
-    entry: 'functions/api/list-reminders.ts',
-    tableAccess: 'read',
-    schedules: 'read',
-  },
-  {
-    id: 'ReconcileReminders',
-    method: 'POST',
-    path: '/api/clusters/{clusterId}/plans/{planId}/reminders/reconcile',
-    entry: 'functions/api/reconcile-reminders.ts',
-    tableAccess: 'read',
+    linkSecret: true,
+    sendsEmail: true,
+    publicBaseUrl: true,
     schedules: 'manage',
   },
+  // The page shell, its assets and the OpenAPI document: no data, no rights.
+  page: { functionId: 'AdminPage', entry: 'functions/admin/page.ts' },
+};
+
+export const httpRoutes: readonly HttpRoute[] = [
+  ...adminEndpoints.map((e): HttpRoute => ({ id: e.id, method: e.method, path: e.path, ...ADMIN_FUNCTIONS[e.fn] })),
   {
     id: 'MemberPage',
     method: 'GET',

@@ -15,7 +15,6 @@ import { EventBridgeScheduleStore, createSchedulerClient } from '../shared/adapt
 import { reconcileSchedules } from '../shared/use-cases/reminders';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
 import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
-import { sha256Hex } from '../shared/http/admin-auth';
 import type { Clock } from '../shared/ports/clock';
 import { seedReferenceData, type SeedReport } from '../shared/use-cases/seed-reference';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type EmulatorPorts } from './emulators';
@@ -40,8 +39,8 @@ export interface StackInfo {
   region: string;
   tableName: string;
   bucketName: string;
-  /** Where the local admin API key is kept (0600). */
-  adminApiKeyFile: string;
+  /** The admin page: sign in with a Cụm trưởng or Cụm phó address (the link arrives in the local inbox). */
+  adminUrl: string;
   /** Where the local link-signing secret is kept (0600). */
   linkSecretFile: string;
   /** The sender of local emails. */
@@ -69,7 +68,6 @@ export interface LocalStackOptions {
 export interface LocalStack {
   info: StackInfo;
   seed: SeedReport;
-  adminApiKey: string;
   /** Reminder schedules made at start, per plan ("thanh-hoa-cum-5/2021-2022"). */
   schedules: Record<string, { planned: number; created: number; withoutDay: number }>;
   /** Resolves when every object-created event delivered so far has been handled. */
@@ -227,7 +225,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     // The handlers run in this process and read their configuration from the environment at cold start, as in AWS.
     const secretsDir = dataDir ?? s3Path;
-    const admin = localSecret(secretsDir, 'admin-api-key', 24);
     const linkSecret = localSecret(secretsDir, 'link-secret', 48);
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
@@ -235,7 +232,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       TABLE_NAME: LOCAL_TABLE_NAME,
       DYNAMODB_ENDPOINT: emulators.endpoints.dynamodb,
-      ADMIN_API_KEY_SHA256: sha256Hex(admin.value),
       BUCKET_NAME: LOCAL_BUCKET_NAME,
       S3_ENDPOINT: emulators.endpoints.s3,
       LINK_SECRET_FILE: linkSecret.file,
@@ -249,7 +245,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       MAX_SEND_RATE: String(options.maxSendRate ?? 10),
       REMINDER_QUEUE_URL: emulators.sqs.queueUrl(LOCAL_REMINDER_QUEUE),
       SENDER_CONCURRENCY: '1',
-      LOCAL_OPEN_READS: 'true',
+      CHECK_RESPONSES: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ...(options.simulatedStart
         ? { CLOCK_START: options.simulatedStart.start, CLOCK_STARTED_AT: String(options.simulatedStart.startedAt) }
@@ -282,7 +278,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: LOCAL_REGION,
       tableName: LOCAL_TABLE_NAME,
       bucketName: LOCAL_BUCKET_NAME,
-      adminApiKeyFile: admin.file,
+      adminUrl: `${gateway.url}/admin`,
       linkSecretFile: linkSecret.file,
       mailFrom: LOCAL_MAIL_FROM,
       scheduler: LOCAL_SCHEDULER,
@@ -292,7 +288,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       info,
       seed,
-      adminApiKey: admin.value,
       schedules,
       drainEvents: () => events.drain(),
       close: async () => {

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { offsetClock, systemClock } from '../shared/ports/clock';
 import { formatInstantVi, parseInstantIct } from '../shared/domain/time';
-import { REFERENCE_CLUSTER_ID, REFERENCE_PLAN_ID } from '../shared/reference/thanh-hoa-cum-5';
+import { REFERENCE_CLUSTER_ID, referenceUnits } from '../shared/reference/thanh-hoa-cum-5';
 import { JavaMissingError } from './dynamodb-local';
 import { PortInUseError } from './net';
 import { startLocalStack } from './stack';
@@ -53,7 +53,10 @@ const seeded = Object.entries(stack.seed.plans)
   .join(', ');
 console.log(`
 cum-thi-dua chạy cục bộ — ready in ${((Date.now() - started) / 1000).toFixed(1)} s
-  API (HTTP gateway)     ${info.apiUrl}
+  Trang quản trị         ${info.adminUrl}
+                         đăng nhập bằng email Cụm trưởng/Cụm phó (thư đến Hộp thư bên dưới),
+                         hoặc: npm run cli -- admin-link ${REFERENCE_CLUSTER_ID} ${referenceUnits[0]?.emails[0] ?? ''}
+  API (HTTP gateway)     ${info.apiUrl}   (mô tả: ${info.apiUrl}/api/openapi.json)
   Hộp thư (SES inbox)    ${info.mailboxUrl}
   DynamoDB Local         ${info.dynamodbEndpoint}   table ${info.tableName}
   S3 (s3rver)            ${info.s3Endpoint}   bucket ${info.bucketName}
@@ -62,8 +65,7 @@ cum-thi-dua chạy cục bộ — ready in ${((Date.now() - started) / 1000).toF
   Đồng hồ                ${simulatedStart ? `mô phỏng, bắt đầu ${formatInstantVi(new Date(simulatedStart.start))} (giờ Việt Nam)` : 'giờ thật'}
   Cụm mẫu                ${REFERENCE_CLUSTER_ID}, kế hoạch ${seeded}
 
-  Try: curl ${info.apiUrl}/api/clusters/${REFERENCE_CLUSTER_ID}/plans/${REFERENCE_PLAN_ID}
-       npm run cli -- milestones ${REFERENCE_CLUSTER_ID}
+  Try: npm run cli -- milestones ${REFERENCE_CLUSTER_ID}
   Stack description: ${stackFile}
   Ctrl-C to stop.
 `);

@@ -28,16 +28,10 @@ export const TableEnvSchema = z.object({
 });
 export type TableEnv = z.infer<typeof TableEnvSchema>;
 
-export const AdminAuthEnvSchema = z.object({
-  /** SHA-256 (hex) of the admin API key; without it, admin routes refuse every request. */
-  ADMIN_API_KEY_SHA256: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256')
-    .optional(),
-  /** Local only: lets the local stack's read routes answer without a key. The CDK app never sets it. */
-  LOCAL_OPEN_READS: z.enum(['true', 'false']).optional(),
+export const AdminRouterEnvSchema = z.object({
+  /** Local stack and tests: check every admin JSON response against its schema (a mismatch is a 500). */
+  CHECK_RESPONSES: z.enum(['true', 'false']).optional(),
 });
-export type AdminAuthEnv = z.infer<typeof AdminAuthEnvSchema>;
 
 export const ClockEnvSchema = z.object({
   /** Local only: simulated "now" at which the clock started (ISO 8601). */

@@ -52,3 +52,18 @@ export class LinkExpiredError extends DomainError {
 export class UploadClosedError extends DomainError {
   readonly code = 'UPLOAD_CLOSED';
 }
+
+/** Too many requests of one kind from one address or client in a window (sign-in links). */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+}
+
+/** A sign-in link already used or past its 15 minutes. */
+export class SignInLinkSpentError extends DomainError {
+  readonly code = 'SIGN_IN_LINK_SPENT';
+}
+
+/** A state change without the session's CSRF token. */
+export class CsrfError extends DomainError {
+  readonly code = 'CSRF_FAILED';
+}

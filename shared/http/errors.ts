@@ -18,6 +18,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   LINK_REPLACED: 410,
   LINK_EXPIRED: 410,
   UPLOAD_CLOSED: 403,
+  RATE_LIMITED: 429,
+  SIGN_IN_LINK_SPENT: 410,
+  CSRF_FAILED: 403,
 };
 
 export interface ErrorBody {

@@ -4,6 +4,8 @@
  */
 import type { Undeliverable } from '../domain/bounces';
 import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
+import type { AdminAuthStore } from './admin-auth';
+import type { AuditLog } from './audit-log';
 import type { SendLog } from './send-log';
 import type { UploadRepository } from './uploads';
 
@@ -44,6 +46,8 @@ export interface Repositories {
   uploads: UploadRepository;
   sends: SendLog;
   undeliverable: UndeliverableRepository;
+  auth: AdminAuthStore;
+  audit: AuditLog;
 }
 
 export interface UndeliverableRepository {

@@ -6,6 +6,7 @@
  * The year-end row of the seed asks for two documents (the report and the self-scoring table); they are two
  * milestones here so that each has its own status, reminders and lateness.
  */
+import type { AdminGrant } from '../domain/admin';
 import { MilestoneSchema, PlanSchema, UnitSchema, ClusterSchema, type Cluster, type Milestone, type MilestoneInput, type Plan, type Unit } from '../domain/model';
 
 export const REFERENCE_CLUSTER_ID = 'thanh-hoa-cum-5';
@@ -58,6 +59,16 @@ export const referenceUnits: Unit[] = [
     }),
   ),
 ];
+
+/**
+ * A provincial-union viewer for the local stack (sees every cluster of the province, read-only). An example address:
+ * the seed names none.
+ */
+export const referenceProvinceViewer = {
+  scope: 'province',
+  email: 'van-phong.cdvc-thanh-hoa@example.com',
+  provinceId: referenceCluster.province.id,
+} as const satisfies AdminGrant;
 
 export const referencePlan: Plan = PlanSchema.parse({
   clusterId: REFERENCE_CLUSTER_ID,

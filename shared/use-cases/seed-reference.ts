@@ -7,7 +7,8 @@ import { clonePlan } from '../domain/plan-clone';
 import { ictDateOf, schoolYearOf } from '../domain/time';
 import type { Clock } from '../ports/clock';
 import type { CreateOutcome, Repositories } from '../ports/repositories';
-import { referenceCluster, referenceMilestones, referencePlan, referenceUnits } from '../reference/thanh-hoa-cum-5';
+import { referenceCluster, referenceMilestones, referencePlan, referenceProvinceViewer, referenceUnits } from '../reference/thanh-hoa-cum-5';
+import { adminEmailsOf } from './units';
 
 export interface SeedReport {
   cluster: CreateOutcome;
@@ -18,7 +19,11 @@ export interface SeedReport {
 export async function seedReferenceData(repos: Repositories, clock: Clock): Promise<SeedReport> {
   const cluster = await repos.clusters.createIfAbsent(referenceCluster);
   const units: Record<string, CreateOutcome> = {};
-  for (const unit of referenceUnits) units[unit.unitId] = await repos.units.createIfAbsent(unit);
+  for (const unit of referenceUnits) {
+    units[unit.unitId] = await repos.units.createIfAbsent(unit);
+    if (units[unit.unitId] === 'created') await repos.auth.syncUnitGrants(unit.clusterId, unit.unitId, adminEmailsOf(unit));
+  }
+  await repos.auth.putProvinceGrant(referenceProvinceViewer);
 
   const plans: Record<string, CreateOutcome> = {};
   plans[referencePlan.planId] = await repos.plans.createPlanIfAbsent(referencePlan, referenceMilestones);

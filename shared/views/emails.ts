@@ -45,7 +45,8 @@ function contactLine(v: UploadEmailView): string | undefined {
   return [`Đ/c ${v.contact.name}`, v.contact.position, v.contact.email, v.contact.phone && `ĐT ${v.contact.phone}`].filter(Boolean).join(' – ');
 }
 
-function layout(title: string, intro: string, rows: Array<[string, string]>, after: string[], footer: string): SafeHtml {
+/** The HTML of a transactional email: an intro, a table of facts, paragraphs, a footer. */
+export function layout(title: string, intro: string, rows: Array<[string, string]>, after: string[], footer: string): SafeHtml {
   return html`<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>${title}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933;line-height:1.5">
@@ -58,7 +59,8 @@ ${after.map((p) => html`<p>${p}</p>`)}
 </body></html>`;
 }
 
-function text(intro: string, rows: Array<[string, string]>, after: string[], footer: string): string {
+/** The plain-text twin of `layout`. */
+export function text(intro: string, rows: Array<[string, string]>, after: string[], footer: string): string {
   return [intro, '', ...rows.map(([k, val]) => `- ${k}: ${val}`), '', ...after.flatMap((p) => [p, '']), '--', footer].join('\n');
 }
 

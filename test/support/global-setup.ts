@@ -9,7 +9,6 @@ import { startLocalStack, type StackInfo } from '../../local/stack';
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackInfo;
-    adminApiKey: string;
   }
 }
 
@@ -25,6 +24,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const simulatedStart = { start: new Date(HARNESS_NOW).toISOString(), startedAt: Date.now() };
   const stack = await startLocalStack({ clock: offsetClock(simulatedStart.start, simulatedStart.startedAt), simulatedStart });
   project.provide('stack', stack.info);
-  project.provide('adminApiKey', stack.adminApiKey);
   return () => stack.close();
 }

@@ -11,6 +11,8 @@ import { UndeliverableSchema, type Undeliverable } from '../../domain/bounces';
 import { fromItem, getItem, newItem, putIfAbsent, queryAll, queryPrefix, type TableContext } from './items';
 import { TABLE_KEYS, keys } from './table';
 import { DynamoSendLog } from './send-log';
+import { DynamoAdminAuthStore } from './admin-auth-store';
+import { DynamoAuditLog } from './audit-log';
 import { DynamoUploadRepository } from './upload-repository';
 
 /** DynamoDB's limit on items per transaction. */
@@ -162,5 +164,7 @@ export function createDynamoRepositories(doc: DynamoDBDocumentClient, tableName:
     uploads: new DynamoUploadRepository(ctx, clock),
     sends: new DynamoSendLog(ctx),
     undeliverable: new DynamoUndeliverableRepository(ctx, clock),
+    auth: new DynamoAdminAuthStore(ctx),
+    audit: new DynamoAuditLog(ctx, clock),
   };
 }

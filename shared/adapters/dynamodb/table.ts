@@ -64,4 +64,17 @@ export const keys = {
     GSI1PK: `CLUSTER#${clusterId}#PLAN#${planId}#EXTS`,
     GSI1SK: `${milestoneId}#${unitId}`,
   }),
+  /** An address's admin grants (cluster admin via a unit, province viewer). Not under a cluster: one address may
+   * administer several clusters, and the lookup at sign-in knows only the address. */
+  adminPartition: (email: string) => `ADMIN#${email}`,
+  /** GSI1 entry of a unit's grants, to replace them when the unit's addresses change. */
+  unitGrantsIndex: (clusterId: string, unitId: string) => `UNITGRANTS#${clusterId}#${unitId}`,
+  signIn: (tokenHash: string) => ({ PK: `SIGNIN#${tokenHash}`, SK: 'SIGNIN' }),
+  session: (sessionHash: string) => ({ PK: `SESSION#${sessionHash}`, SK: 'SESSION' }),
+  apiKeyByHash: (keyHash: string) => ({ PK: `APIKEY#${keyHash}`, SK: 'APIKEY' }),
+  apiKey: (clusterId: string, keyId: string) => ({ PK: `CLUSTER#${clusterId}`, SK: `APIKEY#${keyId}` }),
+  apiKeysPrefix: 'APIKEY#',
+  rate: (bucket: string, windowStart: number) => ({ PK: `RATE#${bucket}`, SK: String(windowStart) }),
+  auditPartition: (clusterId: string) => `CLUSTER#${clusterId}#AUDIT`,
+  audit: (clusterId: string, at: string, entryId: string) => ({ PK: `CLUSTER#${clusterId}#AUDIT`, SK: `${at}#${entryId}` }),
 };

@@ -1,7 +1,7 @@
 /** The JSON shape of a schedule report, with times as people read them. */
-import type { PlannedSchedule } from '../../shared/domain/reminders';
-import { formatInstantVi } from '../../shared/domain/time';
-import type { ScheduleReport } from '../../shared/use-cases/reminders';
+import type { PlannedSchedule } from '../../../shared/domain/reminders';
+import { formatInstantVi } from '../../../shared/domain/time';
+import type { ScheduleReport } from '../../../shared/use-cases/reminders';
 
 const view = (s: PlannedSchedule) => ({ name: s.name, fireAt: s.fireAt.toISOString(), fireAtLabel: formatInstantVi(s.fireAt), ...s.event });
 
