@@ -13,7 +13,9 @@ import { toDocumentClient } from '../shared/runtime/aws-clients';
 import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
 import { describeDue } from '../shared/domain/deadlines';
 import { DomainError } from '../shared/domain/errors';
-import { MILESTONE_KIND_LABELS, UNIT_ROLE_LABELS, currentPlanOf } from '../shared/domain/model';
+import { EmailSchema, MILESTONE_KIND_LABELS, UNIT_ROLE_LABELS, currentPlanOf } from '../shared/domain/model';
+import { accessFromGrants } from '../shared/domain/admin';
+import { createSignInLink } from '../shared/use-cases/admin-auth';
 import { LocalDateSchema, formatDateVi, formatInstantVi, parseInstantIct } from '../shared/domain/time';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createS3Client, S3FileStore } from '../shared/adapters/s3/file-store';
@@ -55,6 +57,8 @@ Verbs:
                                            that lack a day
   reminders reconcile <clusterId> [--plan <planId>] [--dry-run]
                                            create missing schedules and delete extra ones (report only with --dry-run)
+  admin-link <clusterId> <email>           a one-time sign-in link to the admin page (15 minutes) for an admin
+                                           address of the cluster (Cụm trưởng or Cụm phó), without reading mail
   reminders fire <clusterId> <milestoneId> [--offset N] [--kind reminder|overdue|digest] [--plan <planId>]
                                            run a reminder now (demo); recipients are chosen now, as at fire time
 
@@ -223,7 +227,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   });
   const [verb, ...args] = positionals;
   if (values.help || !verb) return USAGE;
-  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download', 'reminders'];
+  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download', 'reminders', 'admin-link'];
   if (!known.includes(verb)) throw new UsageError(`Unknown verb "${verb}".\n\n${USAGE}`);
 
   const target = connect(env);
@@ -269,6 +273,20 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         );
         const summary = { url: link.url, unitId: link.unit.unitId, unitName: link.unit.name, planId: link.plan.planId, milestoneId: link.milestoneId, expiresAt: link.expiresAt.toISOString() };
         return out(summary, () => `${link.unit.name} — ${link.plan.title}\nHết hạn: ${formatInstantVi(link.expiresAt)}\n\n${link.url}`);
+      }
+      case 'admin-link': {
+        const clusterId = requireArg(args[0], 'clusterId');
+        const email = EmailSchema.safeParse(requireArg(args[1], 'email'));
+        if (!email.success) throw new UsageError(`"${args[1]}" is not an email address.`);
+        const link = await createSignInLink({ repos: target.repos, clock: target.clock, baseUrl: target.baseUrl() }, email.data);
+        const access = link && accessFromGrants(link.grants, clusterId, (await target.repos.clusters.get(clusterId))?.province.id);
+        if (!link || !access) {
+          throw new UsageError(
+            `${email.data} is not an admin of cluster "${clusterId}": admins are the addresses of its Cụm trưởng and Cụm phó units (npm run cli -- units ${clusterId}).`,
+          );
+        }
+        const summary = { url: link.url, email: email.data, clusterId, access, expiresAt: link.expiresAt.toISOString() };
+        return out(summary, () => `Đăng nhập trang quản trị (${access === 'write' ? 'quản trị' : 'chỉ xem'}) với ${email.data}; dùng một lần, hết hạn ${formatInstantVi(link.expiresAt)}:\n\n${link.url}`);
       }
       case 'revoke-link': {
         const result = await revokeLinks({ repos: target.repos }, requireArg(args[0], 'clusterId'), requireArg(args[1], 'unitId'));

@@ -1,15 +1,18 @@
 /**
- * The read API through the local gateway (API Gateway v2 events, the real handlers, DynamoDB Local), and the admin
- * key check with the local-only open flag off.
+ * The read API through the local gateway (API Gateway v2 events, the real handlers, DynamoDB Local), signed in as the
+ * reference cluster's head. Sign-in, sessions and access control have their own tests (admin-sign-in, admin-security).
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { describe, expect, inject, it } from 'vitest';
-import { sha256Hex } from '../../shared/http/admin-auth';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { referenceMilestones, referencePlan } from '../../shared/reference/thanh-hoa-cum-5';
+import { signIn, type AdminSession } from '../support/admin';
 
 const stack = inject('stack');
+let session: AdminSession;
+beforeAll(async () => {
+  session = await signIn(stack, 'congdoan.dvtdt@gmail.com');
+});
 const get = async (path: string) => {
-  const response = await fetch(`${stack.apiUrl}${path}`);
+  const response = await fetch(`${stack.apiUrl}${path}`, { headers: session.headers });
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };
 };
 
@@ -52,46 +55,12 @@ describe('units and plans', () => {
     expect(body.plans.map((p: { planId: string }) => p.planId)).toEqual(['2021-2022']);
   });
 
-  it('answers 404 for an unknown cluster and 400 for an id with diacritics', async () => {
-    expect((await get('/api/clusters/thanh-hoa-cum-9/units')).status).toBe(404);
+  it('answers 403 for a cluster the admin does not run (existing or not) and 400 for an id with diacritics', async () => {
+    const other = await get('/api/clusters/thanh-hoa-cum-9/units');
+    expect(other.status).toBe(403);
+    expect(other.body.error).toEqual({ code: 'FORBIDDEN', message: 'Bạn không có quyền truy cập cụm thi đua này.' });
     const bad = await get(`/api/clusters/${encodeURIComponent('cụm-5')}/units`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].message).toBe('Mã chỉ gồm chữ thường không dấu, số và dấu gạch ngang');
-  });
-});
-
-describe('admin key (the local-only open flag off)', () => {
-  const invoke = async (headers: Record<string, string>): Promise<APIGatewayProxyStructuredResultV2> => {
-    Object.assign(process.env, {
-      TABLE_NAME: stack.tableName,
-      DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
-      AWS_REGION: stack.region,
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      ADMIN_API_KEY_SHA256: sha256Hex('the-right-key'),
-    });
-    delete process.env.LOCAL_OPEN_READS;
-    const { handler } = await import('../../functions/api/get-plan');
-    const event = {
-      routeKey: 'GET /api/clusters/{clusterId}/plans/{planId}',
-      headers,
-      pathParameters: { clusterId: 'thanh-hoa-cum-5', planId: '2021-2022' },
-      requestContext: {},
-    } as unknown as APIGatewayProxyEventV2;
-    return handler(event, { awsRequestId: 'r1' } as Context);
-  };
-
-  it('refuses a request without a key, in Vietnamese', async () => {
-    const response = await invoke({});
-    expect(response.statusCode).toBe(401);
-    expect(JSON.parse(response.body ?? '')).toEqual({
-      error: { code: 'UNAUTHORIZED', message: 'Cần khóa API quản trị hợp lệ (tiêu đề x-api-key) để xem dữ liệu này.' },
-    });
-  });
-
-  it('refuses a wrong key and accepts the right one, as header or bearer token', async () => {
-    expect((await invoke({ 'x-api-key': 'wrong' })).statusCode).toBe(401);
-    expect((await invoke({ 'x-api-key': 'the-right-key' })).statusCode).toBe(200);
-    expect((await invoke({ authorization: 'Bearer the-right-key' })).statusCode).toBe(200);
   });
 });

@@ -69,6 +69,22 @@ describe('npm run cli', () => {
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('admin-link: a one-time sign-in link for an admin address that opens a session once', async () => {
+    const stack = inject('stack');
+    const summary = JSON.parse(await runCli(['admin-link', 'thanh-hoa-cum-5', 'CUM-PHO.cd-nghe-cn@example.com', '--json'], env));
+    expect(summary).toMatchObject({ email: 'cum-pho.cd-nghe-cn@example.com', clusterId: 'thanh-hoa-cum-5', access: 'write' });
+    expect(summary.url).toMatch(new RegExp(`^${stack.apiUrl}/admin/dang-nhap#t=[A-Za-z0-9_-]{43}$`));
+    const token = new URL(summary.url).hash.slice('#t='.length);
+    const open = () => fetch(`${stack.apiUrl}/api/auth/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    expect((await open()).status).toBe(200);
+    expect((await open()).status).toBe(410);
+
+    const viewer = await runCli(['admin-link', 'thanh-hoa-cum-5', 'van-phong.cdvc-thanh-hoa@example.com'], env);
+    expect(viewer).toContain('(chỉ xem)');
+    await expect(runCli(['admin-link', 'thanh-hoa-cum-5', 'don-vi-mau-a@example.com'], env)).rejects.toThrow(/not an admin of cluster "thanh-hoa-cum-5"/);
+    await expect(runCli(['admin-link', 'thanh-hoa-cum-5', 'not-an-email'], env)).rejects.toThrow(/not an email address/);
+  });
+
   it('explains what is wrong instead of failing obscurely', async () => {
     await expect(runCli(['frobnicate'], env)).rejects.toThrow(UsageError);
     await expect(runCli(['units'], env)).rejects.toThrow(/Missing <clusterId>/);

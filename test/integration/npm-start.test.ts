@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertPortFree } from '../../local/net';
+import { signIn } from '../support/admin';
 import type { StackInfo } from '../../local/stack';
 
 const repo = resolve(__dirname, '../..');
@@ -78,9 +79,14 @@ describe('npm start', () => {
       s3Endpoint: `http://127.0.0.1:${base + 3}`,
       schedulerEndpoint: `http://127.0.0.1:${base + 4}`,
       sqsEndpoint: `http://127.0.0.1:${base + 5}`,
+      adminUrl: `http://127.0.0.1:${base}/admin`,
       clock: { start: '2021-12-09T00:59:00.000Z' },
     });
-    const plan = (await (await fetch(`${info.apiUrl}/api/clusters/thanh-hoa-cum-5/plans/2021-2022`)).json()) as any;
+    expect(run.output()).toContain(`Trang quản trị         http://127.0.0.1:${base}/admin`);
+    const admin = await fetch(info.adminUrl);
+    expect([admin.status, admin.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    const session = await signIn(info, 'congdoan.dvtdt@gmail.com');
+    const plan = (await (await fetch(`${info.apiUrl}/api/clusters/thanh-hoa-cum-5/plans/2021-2022`, { headers: session.headers })).json()) as any;
     expect(plan.plan.title).toBe('Kế hoạch hoạt động của Cụm Thi đua số 5 năm học 2021 - 2022');
     expect((await fetch(info.mailboxUrl)).status).toBe(200);
 
