@@ -12,11 +12,6 @@ export interface BuildAppOptions {
    */
   readonly stage?: string;
   /**
-   * SHA-256 (lowercase hex) of the admin API key.
-   * @default - context `adminApiKeySha256`, else unset (admin read routes refuse every request)
-   */
-  readonly adminApiKeySha256?: string;
-  /**
    * The https origin the app is served from; the only origin the uploads bucket accepts browser uploads from.
    * @default - context `appOrigin` (required)
    */
@@ -49,7 +44,6 @@ export interface BuiltApp {
 }
 
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * Adds the project's stacks to `app`: what `cdk synth` runs (infra/app.ts) and what the infra tests build, so both
@@ -59,10 +53,6 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
   const stage = options.stage ?? contextString(app.node, 'stage') ?? 'dev';
   if (!STAGE_PATTERN.test(stage)) {
     throw new Error(`Invalid stage "${stage}": lowercase letters, digits and dashes, starting with a letter`);
-  }
-  const adminApiKeySha256 = options.adminApiKeySha256 ?? contextString(app.node, 'adminApiKeySha256');
-  if (adminApiKeySha256 !== undefined && !SHA256_HEX.test(adminApiKeySha256)) {
-    throw new Error('adminApiKeySha256 must be the lowercase hex SHA-256 of the admin API key (64 characters)');
   }
   const appOriginValue = options.appOrigin ?? contextString(app.node, 'appOrigin');
   if (appOriginValue === undefined) {
@@ -89,7 +79,6 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
     linkSecret: stateful.linkSecret,
     routes: httpRoutes,
     objectCreatedHandlers,
-    adminApiKeySha256,
     mailFrom,
     reminderHandler,
     reminderSender,

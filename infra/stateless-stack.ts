@@ -18,11 +18,66 @@ import type { EventHandler, FunctionAccess, HttpRoute, ObjectCreatedHandler, Sch
 import { STALE_CLAIM_MS } from '../shared/use-cases/reminders';
 import { DEFAULT_SES_MAX_SEND_RATE, type MailSender } from './context';
 import { applyFunctionAccess, SCHEDULER_SERVICE, type FunctionAccessResources } from './constructs/function-access';
-import { ProjectHttpApi, type ApiRouteBinding } from './constructs/http-api';
-import { ProjectFunction } from './constructs/project-function';
+import { ProjectHttpApi, type ApiRouteBinding, type ApiThrottle } from './constructs/http-api';
+import { ProjectFunction, type TableAccess } from './constructs/project-function';
 
-/** Routes under this prefix are the admin API: only they receive ADMIN_API_KEY_SHA256. */
-export const ADMIN_PATH_PREFIX = '/api/';
+/**
+ * Per-route throttling on top of the stage's defaults, by route id (`ProjectHttpApi` puts them in the stage's
+ * `RouteSettings`). The sign-in request is the public route that sends email: its handler limits it per address and
+ * per client IP in DynamoDB; this caps the rate of the route as a whole, so that a flood spread over many addresses
+ * and IPs stays at a few requests (and DynamoDB writes, and at most as many emails) per second.
+ */
+export const ROUTE_THROTTLES: Readonly<Record<string, ApiThrottle>> = {
+  RequestSignIn: { rateLimit: 2, burstLimit: 10 },
+};
+
+/** The routes served by one function: `functionId ?? id` (functions/routes.ts). */
+export interface RouteFunctionGroup {
+  /** The function's id: the construct id is `<functionId>Function`. */
+  readonly functionId: string;
+  /** Its routes, in the order of `routes`; every one declares the same entry and access fields. */
+  readonly routes: readonly HttpRoute[];
+}
+
+/** Route fields that may differ between the routes of one function; all the others must be the same. */
+const PER_ROUTE_FIELDS: ReadonlySet<string> = new Set(['id', 'functionId', 'method', 'path']);
+
+/**
+ * Groups `routes` by function (`functionId ?? id`), in order of first appearance, and checks that the routes of a
+ * group agree on the entry and every access field: one function has one role and one environment, so a route that
+ * declared more (or less) would silently get the others' rights. An absent boolean and `false` count as the same.
+ * Throws an Error naming the function, the two routes and the field otherwise.
+ */
+export function groupRoutesByFunction(routes: readonly HttpRoute[]): RouteFunctionGroup[] {
+  const groups = new Map<string, HttpRoute[]>();
+  for (const route of routes) {
+    const functionId = route.functionId ?? route.id;
+    const group = groups.get(functionId);
+    if (group) group.push(route);
+    else groups.set(functionId, [route]);
+  }
+  const declared = (route: HttpRoute): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(route).filter(([key, value]) => !PER_ROUTE_FIELDS.has(key) && value !== undefined && value !== false),
+    );
+  for (const [functionId, members] of groups) {
+    const [first, ...others] = members;
+    const expected = declared(first!);
+    for (const other of others) {
+      const actual = declared(other);
+      const fields = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+      const differing = fields.filter((field) => JSON.stringify(expected[field]) !== JSON.stringify(actual[field]));
+      if (differing.length > 0) {
+        throw new Error(
+          `Routes ${first!.id} and ${other.id} share the function ${functionId} but declare different ` +
+            `${differing.map((f) => `${f} (${JSON.stringify(expected[f])} / ${JSON.stringify(actual[f])})`).join(', ')}: ` +
+            'the routes of one function must declare the same entry and access fields',
+        );
+      }
+    }
+  }
+  return [...groups].map(([functionId, members]) => ({ functionId, routes: members }));
+}
 
 /** Sizing of the object-created handlers: they stream and hash files of up to 25 MB, then send email. */
 export const OBJECT_CREATED_HANDLER_SIZING = { timeout: Duration.seconds(60), memorySize: 512 } as const;
@@ -76,16 +131,18 @@ export interface StatelessStackProps extends StackProps {
   readonly uploadsBucket: IBucket;
   /** The link-signing secret (from the stateful stack). */
   readonly linkSecret: ISecret;
-  /** The HTTP routes, one function each (`httpRoutes` from functions/routes.ts). */
+  /**
+   * The HTTP routes (`httpRoutes` from functions/routes.ts): one function per distinct `functionId ?? id`, shared by
+   * the routes that name it.
+   */
   readonly routes: readonly HttpRoute[];
+  /**
+   * Throttles of single routes, by route id, on top of the stage's default; a key that names no route fails synth.
+   * @default ROUTE_THROTTLES
+   */
+  readonly routeThrottles?: Readonly<Record<string, ApiThrottle>>;
   /** The handlers of new objects in the uploads bucket (`objectCreatedHandlers` from functions/routes.ts). */
   readonly objectCreatedHandlers?: readonly ObjectCreatedHandler[];
-  /**
-   * SHA-256 (lowercase hex) of the admin API key, given to the admin API functions (paths under `/api/`) as
-   * `ADMIN_API_KEY_SHA256`.
-   * @default - not set: the admin routes refuse every request
-   */
-  readonly adminApiKeySha256?: string;
   /**
    * The sender of the app's email. Required when a route or handler has `sendsEmail`.
    * @default - no sender: a function that sends email fails synth
@@ -128,8 +185,13 @@ export interface StatelessStackProps extends StackProps {
  */
 export class StatelessStack extends Stack {
   public readonly api: ProjectHttpApi;
-  /** Every function (routes and event handlers), by route or handler id. */
+  /**
+   * Every function, by function id: `functionId ?? id` for the routes (one function serves all the routes that name
+   * it), the handler id for the event handlers.
+   */
   public readonly functions: ReadonlyMap<string, ProjectFunction>;
+  /** The function behind each HTTP route, by route id (several routes may map to the same function). */
+  public readonly routeFunctions: ReadonlyMap<string, ProjectFunction>;
   public readonly uploadsBucket: IBucket;
   /** Per object-created handler: the EventBridge rule that invokes it. */
   public readonly objectCreatedRules: ReadonlyMap<string, events.Rule>;
@@ -173,14 +235,17 @@ export class StatelessStack extends Stack {
     const reminder = props.reminderHandler;
     const sender = props.reminderSender;
     const mailEvents = props.mailEventHandler;
-    const everything: readonly (FunctionAccess & { id: string })[] = [
-      ...props.routes,
+    const eventHandlers: readonly EventHandler[] = [
       ...handlers,
       ...[reminder, sender, mailEvents].filter((h): h is EventHandler => h !== undefined),
     ];
+    const everything: readonly (FunctionAccess & { id: string })[] = [...props.routes, ...eventHandlers];
     const ids = everything.map((r) => r.id);
     const duplicate = ids.find((value, index) => ids.indexOf(value) !== index);
     if (duplicate) throw new Error(`${id}: duplicate route or handler id ${duplicate}`);
+    const routeGroups = groupRoutesByFunction(props.routes);
+    const clash = routeGroups.find((group) => eventHandlers.some((h) => h.id === group.functionId));
+    if (clash) throw new Error(`${id}: the route function ${clash.functionId} has the id of an event handler`);
 
     const withSchedules = everything.filter((access) => access.schedules);
     if (withSchedules.length > 0 && !reminder) {
@@ -275,20 +340,36 @@ export class StatelessStack extends Stack {
       };
     }
 
+    const throttles = props.routeThrottles ?? ROUTE_THROTTLES;
     const bindings: ApiRouteBinding[] = [];
-    for (const route of props.routes) {
-      const isAdmin = route.path.startsWith(ADMIN_PATH_PREFIX);
-      const handler = new ProjectFunction(this, `${route.id}Function`, {
-        entry: route.entry,
-        description: `${route.method} ${route.path}`,
-        table: props.table,
-        tableAccess: route.tableAccess,
-        environment: isAdmin && props.adminApiKeySha256 ? { ADMIN_API_KEY_SHA256: props.adminApiKeySha256 } : {},
+    const routeFunctions = new Map<string, ProjectFunction>();
+    for (const { functionId, routes } of routeGroups) {
+      const [first] = routes;
+      const handler = new ProjectFunction(this, `${functionId}Function`, {
+        entry: first!.entry,
+        description:
+          routes.length === 1
+            ? `${first!.method} ${first!.path}`
+            : `${functionId}: ${routes.length} routes of the HTTP API (${first!.entry})`,
+        ...this.tableOf(first!, props.table),
       });
-      applyFunctionAccess(handler, route, access);
-      functions.set(route.id, handler);
-      bindings.push({ id: route.id, method: route.method, path: route.path, handler });
+      applyFunctionAccess(handler, first!, access);
+      functions.set(functionId, handler);
+      for (const route of routes) {
+        routeFunctions.set(route.id, handler);
+        bindings.push({
+          id: route.id,
+          functionId,
+          method: route.method,
+          path: route.path,
+          handler,
+          ...(throttles[route.id] ? { throttle: throttles[route.id] } : {}),
+        });
+      }
     }
+    // A renamed route must not silently lose its throttle.
+    const unknownThrottles = Object.keys(throttles).filter((routeId) => !routeFunctions.has(routeId));
+    if (unknownThrottles.length > 0) throw new Error(`${id}: route throttles name no route: ${unknownThrottles.join(', ')}`);
 
     const rules = new Map<string, events.Rule>();
     const queues = new Map<string, sqs.Queue>();
@@ -297,8 +378,7 @@ export class StatelessStack extends Stack {
       const fn = new ProjectFunction(this, `${objectHandler.id}Function`, {
         entry: objectHandler.entry,
         description: `Object created in the uploads bucket under ${objectHandler.prefix}`,
-        table: props.table,
-        tableAccess: objectHandler.tableAccess,
+        ...this.tableOf(objectHandler, props.table),
         ...OBJECT_CREATED_HANDLER_SIZING,
       });
       applyFunctionAccess(fn, objectHandler, access);
@@ -342,8 +422,7 @@ export class StatelessStack extends Stack {
       const fn = new ProjectFunction(this, `${sender.id}Function`, {
         entry: sender.entry,
         description: 'Sends the queued reminder emails, paced to keep the deployment at the SES rate (reminder queue consumer)',
-        table: props.table,
-        tableAccess: sender.tableAccess,
+        ...this.tableOf(sender, props.table),
         ...REMINDER_SENDER_SIZING,
       });
       applyFunctionAccess(fn, sender, access);
@@ -360,6 +439,7 @@ export class StatelessStack extends Stack {
     }
 
     this.functions = functions;
+    this.routeFunctions = routeFunctions;
     this.objectCreatedRules = rules;
     this.failedEventQueues = queues;
     this.failedEventAlarms = alarms;
@@ -383,6 +463,11 @@ export class StatelessStack extends Stack {
         description: 'REMINDER_DLQ_ARN: reminder invocations that failed all their retries',
       });
     }
+  }
+
+  /** The table and its access level for a function that declares `tableAccess`; nothing (no TABLE_NAME, no grant) otherwise. */
+  private tableOf(access: FunctionAccess, table: ITable): { table?: ITable; tableAccess?: TableAccess } {
+    return access.tableAccess ? { table, tableAccess: access.tableAccess } : {};
   }
 
   /**
@@ -482,8 +567,7 @@ export class StatelessStack extends Stack {
     const fn = new ProjectFunction(this, `${reminder.id}Function`, {
       entry: reminder.entry,
       description: 'Sends the emails of one reminder schedule (EventBridge Scheduler target)',
-      table: props.table,
-      tableAccess: reminder.tableAccess,
+      ...this.tableOf(reminder, props.table),
       environment: { MAX_SEND_RATE: String(maxSendRate) },
       ...REMINDER_HANDLER_SIZING,
     });
@@ -572,8 +656,7 @@ export class StatelessStack extends Stack {
     const fn = new ProjectFunction(this, `${handler.id}Function`, {
       entry: handler.entry,
       description: 'Records SES bounces and complaints (subscriber of MailFeedbackTopic)',
-      table: props.table,
-      tableAccess: handler.tableAccess,
+      ...this.tableOf(handler, props.table),
     });
     applyFunctionAccess(fn, handler, resources);
     const { queue, alarm } = this.addFailedEventsQueue(handler.id, {

@@ -6,21 +6,39 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** Steady-state rate (requests per second) and burst of a throttle. */
+export interface ApiThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
 /** One route of the API and the function behind it. */
 export interface ApiRouteBinding {
-  /** Stable PascalCase id, used for the route's construct id. */
+  /** Stable PascalCase id, used for the route's construct id (`<id>Route`). */
   readonly id: string;
+  /**
+   * The function's id: routes with the same function id share one integration (`<functionId>Integration`, created
+   * under the first such route) and must have the same handler.
+   * @default - the route's own id
+   */
+  readonly functionId?: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** HTTP API path with `{param}` placeholders. */
   readonly path: string;
   readonly handler: IFunction;
+  /**
+   * A throttle of this route alone, in the stage's route settings (lower than the stage's default).
+   * @default - the stage's default throttle
+   */
+  readonly throttle?: ApiThrottle;
 }
 
 /**
- * What the access log records. Deliberately NOT `$context.path` nor the query string: member links carry secret
- * tokens in the path, and an access log is read by more people than the data it protects. The route key holds the
- * path template (`GET /api/clusters/{clusterId}/units`), which is enough to tell requests apart.
- * JSON, so that Logs Insights can query it (cdk-nag AwsSolutions structured logging).
+ * What the access log records. Deliberately NOT the path (`$context.path`), the raw request line, the query string,
+ * any header or cookie: member links carry secret tokens in the path, sign-in links a one-time token, admin requests a
+ * session cookie or an `Authorization: Bearer` API key, and an access log is read by more people than the data it
+ * protects. The route key holds the path template (`GET /api/clusters/{clusterId}/units`), which is enough to tell
+ * requests apart. JSON, so that Logs Insights can query it (cdk-nag AwsSolutions structured logging).
  */
 export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   requestId: '$context.requestId',
@@ -57,9 +75,23 @@ export interface ProjectHttpApiProps {
 }
 
 /**
- * The public HTTP API: one route per binding, a `$default` stage with throttling and JSON access logs.
- * No API Gateway authorizer: authentication happens in the handlers (admin key hash now, per-unit member link
- * tokens later), see the acknowledgement below.
+ * Why no route has an API Gateway authorizer (cdk-nag AwsSolutions-APIG4, acknowledged on each route): every route is
+ * either authenticated in its handler or public on purpose.
+ */
+export const NO_AUTHORIZER_REASON =
+  'Authentication is done in the handlers, not by an API Gateway authorizer. Admin routes (/api/...): the router ' +
+  '(shared/http/admin-router.ts) accepts the __Host- session cookie (HttpOnly, Secure, SameSite=Strict, session ' +
+  'stored hashed in DynamoDB) or an Authorization Bearer API key of one cluster (stored as a SHA-256 hash), checks ' +
+  'the x-csrf-token on every write made with a cookie, and checks the principal\'s access to the {clusterId} of the ' +
+  'path. Member routes (/u/{token}...): HMAC-signed link tokens, checked against the unit\'s link version. Public on ' +
+  'purpose: the sign-in request (rate-limited per email address and per client IP in DynamoDB, and throttled on ' +
+  'this stage), opening a session with a one-time sign-in token, the admin page shell and its static assets, and the ' +
+  'OpenAPI document. An authorizer would duplicate the router\'s checks and add a Lambda hop per request.';
+
+/**
+ * The public HTTP API: one route per binding, one Lambda integration per function (shared by its routes), a
+ * `$default` stage with default throttling, per-route throttles and JSON access logs. No API Gateway authorizer:
+ * authentication happens in the handlers (NO_AUTHORIZER_REASON).
  */
 export class ProjectHttpApi extends Construct {
   public readonly httpApi: apigwv2.HttpApi;
@@ -97,25 +129,44 @@ export class ProjectHttpApi extends Construct {
 
     const seen = new Set<string>();
     const routes = new Map<string, apigwv2.HttpRoute>();
+    const integrations = new Map<string, { integration: HttpLambdaIntegration; handler: IFunction }>();
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const binding of props.routes) {
       const routeKey = `${binding.method} ${binding.path}`;
       if (seen.has(routeKey)) throw new Error(`${id}: duplicate route ${routeKey}`);
       seen.add(routeKey);
 
+      // One integration per function: its routes share it. The Lambda permission is still added per route (scoped
+      // to the route's path), by HttpLambdaIntegration on each bind.
+      const functionId = binding.functionId ?? binding.id;
+      let shared = integrations.get(functionId);
+      if (!shared) {
+        shared = { integration: new HttpLambdaIntegration(`${functionId}Integration`, binding.handler), handler: binding.handler };
+        integrations.set(functionId, shared);
+      } else if (shared.handler !== binding.handler) {
+        throw new Error(`${id}: route ${binding.id} has function id ${functionId} but another handler than its other routes`);
+      }
+
       const route = new apigwv2.HttpRoute(this, `${binding.id}Route`, {
         httpApi: this.httpApi,
         routeKey: apigwv2.HttpRouteKey.with(binding.path, apigwv2.HttpMethod[binding.method]),
-        integration: new HttpLambdaIntegration(`${binding.id}Integration`, binding.handler),
+        integration: shared.integration,
       });
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Authorisation is done in the handler, not by an API Gateway authorizer: the admin read routes compare ' +
-          'the SHA-256 of the x-api-key header in constant time with ADMIN_API_KEY_SHA256 and refuse every request ' +
-          'when it is unset (shared/http/admin-auth.ts); member routes will check their secret per-unit link ' +
-          'tokens the same way. An authorizer would duplicate that logic and add a Lambda hop per request.',
-      });
+      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: NO_AUTHORIZER_REASON });
       routes.set(binding.id, route);
+
+      if (binding.throttle) {
+        routeSettings[routeKey] = {
+          ThrottlingRateLimit: binding.throttle.rateLimit,
+          ThrottlingBurstLimit: binding.throttle.burstLimit,
+        };
+        // CloudFormation refuses route settings for a route key the API does not have yet.
+        this.stage.node.addDependency(route);
+      }
+    }
+    if (Object.keys(routeSettings).length > 0) {
+      // HttpStage has no route settings: the L1 property, keyed by route key. The stage's defaults stay as they are.
+      (this.stage.node.defaultChild as apigwv2.CfnStage).routeSettings = routeSettings;
     }
     this.routes = routes;
   }

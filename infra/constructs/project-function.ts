@@ -44,13 +44,13 @@ export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
 };
 
 /**
- * Environment variables that only the local stack sets (emulator endpoints, the simulated clock, reads without an
- * admin key, the link key read from a file). A deployed function carrying one of them would talk to localhost, run on
- * a fake clock, serve reads without authentication or look for a file that is not there, so the construct refuses
- * them at synth time.
+ * Environment variables that only the local stack sets and that would break a deployed function: emulator endpoints
+ * (it would talk to localhost), the simulated clock (it would run on a fake time), the link key read from a file (it
+ * would look for a file that is not there). The construct refuses them at synth time. `CHECK_RESPONSES`, which the
+ * local stack also sets, is not refused: in AWS it would only turn a response that breaks its own schema into a 500.
  */
 export function forbiddenEnvironmentKeys(keys: Iterable<string>): string[] {
-  const exact = new Set(['LOCAL_OPEN_READS', 'LINK_SECRET_FILE']);
+  const exact = new Set(['LINK_SECRET_FILE']);
   return [...keys].filter((key) => exact.has(key) || key.startsWith('CLOCK_') || key.endsWith('_ENDPOINT'));
 }
 
@@ -98,8 +98,7 @@ export interface ProjectFunctionProps {
    */
   readonly timeout?: Duration;
   /**
-   * Extra environment variables. Local-only variables (`*_ENDPOINT`, `LOCAL_OPEN_READS`, `LINK_SECRET_FILE`,
-   * `CLOCK_*`) are rejected.
+   * Extra environment variables. Local-only variables (`*_ENDPOINT`, `LINK_SECRET_FILE`, `CLOCK_*`) are rejected.
    * @default - none beyond the construct's own
    */
   readonly environment?: Readonly<Record<string, string>>;

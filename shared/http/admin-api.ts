@@ -178,10 +178,13 @@ export const BoardSchema = z.object({
 
 const SendViewSchema = z.object({
   milestoneId: z.string(),
+  milestoneTitle: z.string().optional(),
   kind: z.string(),
   offset: z.number().int(),
-  recipient: z.string(),
+  recipient: z.string().meta({ description: 'Mã đơn vị, hoặc "digest" (bản tổng hợp gửi Cụm trưởng).' }),
+  recipientName: z.string().optional(),
   status: z.string(),
+  statusLabel: z.string().optional(),
   at: z.string().optional(),
   atLabel: z.string().optional(),
 });

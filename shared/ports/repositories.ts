@@ -19,10 +19,24 @@ export interface ClusterRepository {
   createIfAbsent(cluster: Cluster): Promise<CreateOutcome>;
 }
 
+/** A unit with the stored version its next update must match (optimistic concurrency). */
+export interface VersionedUnit {
+  unit: Unit;
+  version: number;
+}
+
 export interface UnitRepository {
   list(clusterId: string): Promise<Unit[]>;
+  /** Every unit of a cluster with its stored version (one Query), for an update that must see the others. */
+  listVersioned(clusterId: string): Promise<VersionedUnit[]>;
   get(clusterId: string, unitId: string): Promise<Unit | undefined>;
   createIfAbsent(unit: Unit): Promise<CreateOutcome>;
+  /**
+   * Replaces a unit's editable fields (name, role, emails, contact name, active) if its stored version is still
+   * `expectedVersion`, keeping its link version and sample flag; returns the unit as stored. ConflictError if the
+   * unit changed (or vanished) since it was read.
+   */
+  update(unit: Unit, expectedVersion: number): Promise<Unit>;
   /** Revokes every link issued so far: returns the new link version. NotFoundError if the unit does not exist. */
   bumpLinkVersion(clusterId: string, unitId: string): Promise<number>;
 }

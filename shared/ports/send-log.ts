@@ -6,6 +6,15 @@ export interface SendRef extends ReminderEvent {
   recipient: string;
 }
 
+/** One entry of the ledger as the Nhắc việc page lists it. */
+export interface SendRecord {
+  ref: SendRef;
+  /** 'claimed': a run took it and has not recorded the send (sending now, or crashed before recording). */
+  status: 'claimed' | 'sent';
+  claimedAt: string;
+  sentAt?: string;
+}
+
 export interface SendLog {
   /**
    * Claims the send: true if this caller may send it now. False when it was already sent, or when another run
@@ -18,4 +27,6 @@ export interface SendLog {
   release(ref: SendRef): Promise<void>;
   /** Recipients already sent for this reminder. */
   listSent(event: ReminderEvent): Promise<string[]>;
+  /** Every send of a plan (all milestones, kinds and recipients): one Query whatever their number. */
+  listPlanSends(clusterId: string, planId: string): Promise<SendRecord[]>;
 }

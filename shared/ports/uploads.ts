@@ -37,6 +37,8 @@ export interface UploadRepository {
   markReceiptSent(submission: Pick<Submission, 'clusterId' | 'planId' | 'unitId' | 'uploadId'>): Promise<void>;
   listUnitItems(clusterId: string, planId: string, unitId: string): Promise<UnitPlanItems>;
   listPlanSubmissions(clusterId: string, planId: string): Promise<Submission[]>;
+  /** Every extension of a plan (GSI1, the plan's EXTS partition): one Query whatever the unit count. */
+  listPlanExtensions(clusterId: string, planId: string): Promise<Extension[]>;
   /** Every submission and extension for one milestone of a plan: two Queries whatever the unit count. */
   listMilestoneItems(clusterId: string, planId: string, milestoneId: string): Promise<{ submissions: Submission[]; extensions: Extension[] }>;
   getSubmission(clusterId: string, planId: string, unitId: string, uploadId: string): Promise<Submission | undefined>;

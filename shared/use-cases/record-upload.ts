@@ -26,7 +26,7 @@ import type { Repositories } from '../ports/repositories';
 import { renderHeadUploadNotice, renderUnitUploadEmail, type UploadEmailView } from '../views/emails';
 
 export interface RecordDeps {
-  repos: Pick<Repositories, 'units' | 'uploads'>;
+  repos: Pick<Repositories, 'units' | 'uploads' | 'audit'>;
   files: FileStore;
   mailer: Mailer;
   clock: Clock;
@@ -92,9 +92,10 @@ export async function recordUpload(deps: RecordDeps, event: { objectKey: string;
     receipt: 'pending',
   };
   if ((await deps.repos.uploads.recordSubmission(submission)) === 'exists') {
-    // A concurrent delivery of the same event won the race; it sends the receipt.
+    // A concurrent delivery of the same event won the race; it sends the receipt and writes the audit entry.
     return { outcome: 'duplicate', submission };
   }
+  await appendAudit(deps, submission, { cluster, unit, plan, milestone });
   await finish(deps, submission, { cluster, unit, plan, milestone });
   deps.log.info('upload recorded', { outcome: submission.outcome, late: submission.late, size: submission.size });
   return { outcome: rejectReason ? 'quarantined' : 'recorded', submission };
@@ -125,6 +126,33 @@ async function finish(deps: RecordDeps, submission: Submission, ctx: Context): P
     if (to.length > 0) await deps.mailer.send({ to, ...renderHeadUploadNotice(view), tags });
   } catch (error) {
     deps.log.warn('cluster head notice failed', { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** An audit summary is one sentence of at most 1000 characters; milestone titles may be long. */
+const clip = (text: string, max = 1000): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * Nhật ký: one entry per recorded upload, written only by the delivery whose conditional write created the record,
+ * so a redelivered event adds none. A failed append is logged, not retried: a retry would find the record, skip
+ * this step, and go on to the receipt, which must not wait on the log.
+ */
+async function appendAudit(deps: RecordDeps, s: Submission, ctx: Context): Promise<void> {
+  const timing = s.late ? 'muộn' : 'đúng hạn';
+  const summary =
+    s.outcome === 'accepted'
+      ? `${ctx.unit.name} nộp "${s.fileName}" cho mốc "${ctx.milestone.title}" (${timing}).`
+      : `${ctx.unit.name} nộp "${s.fileName}" cho mốc "${ctx.milestone.title}" (${timing}); tệp bị cách ly: ${(s.rejectReason ?? 'không đạt kiểm tra').replace(/\.?$/, '.')}`;
+  try {
+    await deps.repos.audit.append({
+      clusterId: s.clusterId,
+      actor: { type: 'unit', id: s.unitId },
+      action: s.outcome === 'accepted' ? 'upload.recorded' : 'upload.quarantined',
+      target: `milestone:${s.milestoneId}`,
+      summary: clip(summary),
+    });
+  } catch (error) {
+    deps.log.warn('audit entry for an upload failed', { uploadId: s.uploadId, error: error instanceof Error ? error.message : String(error) });
   }
 }
 

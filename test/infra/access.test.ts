@@ -8,20 +8,22 @@ import { Buffer } from 'node:buffer';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import {
-  httpRoutes,
-  mailEventHandler,
-  objectCreatedHandlers,
-  reminderHandler,
-  reminderSender,
-  type BucketAccess,
-  type FunctionAccess,
-} from '../../functions/routes';
+import { objectCreatedHandlers, reminderHandler, type BucketAccess } from '../../functions/routes';
 import type { BuiltApp } from '../../infra/build-app';
-import { asList, cdkJsonContext, exportNameOf, render, statementsOf, type Resources, type Statement, synthesizeOnce } from './support';
+import {
+  asList,
+  cdkJsonContext,
+  deployedFunctions,
+  exportNameOf,
+  render,
+  statementsOf,
+  type Resources,
+  type Statement,
+  synthesizeOnce,
+} from './support';
 
-type Access = FunctionAccess & { id: string };
-const allFunctions: readonly Access[] = [...httpRoutes, ...objectCreatedHandlers, reminderHandler, reminderSender, mailEventHandler];
+/** Every deployed function (one per route function, one per event handler) with its access fields. */
+const allFunctions = deployedFunctions();
 
 /** `[action, key pattern]` pairs each bucket access level allows, and nothing else. */
 const EXPECTED_S3: Readonly<Record<BucketAccess, readonly (readonly [string, string])[]>> = {
@@ -65,7 +67,7 @@ const SCHEDULE_VARIABLES = ['SCHEDULE_GROUP', 'REMINDER_TARGET_ARN', 'SCHEDULER_
 
 /** Variables only the local stack may set. */
 const isLocalOnly = (name: string): boolean =>
-  ['LOCAL_OPEN_READS', 'LINK_SECRET_FILE'].includes(name) || name.startsWith('CLOCK_') || name.endsWith('_ENDPOINT');
+  name === 'LINK_SECRET_FILE' || name.startsWith('CLOCK_') || name.endsWith('_ENDPOINT');
 
 const context = cdkJsonContext() as { appOrigin: string; mailFrom: string };
 
@@ -74,7 +76,7 @@ describe('function access (from functions/routes.ts)', () => {
   let stateful: Template;
   let stateless: Template;
   // Prepare and act: one synth for the file, with cdk.json's context (appOrigin, mailFrom).
-  synthesizeOnce({ adminApiKeySha256: 'ef'.repeat(32), nag: false }, (s) => ({ built, stateful, stateless } = s));
+  synthesizeOnce({ nag: false }, (s) => ({ built, stateful, stateless } = s));
 
   const logicalIdOf = (element: CfnElement) => element.stack.getLogicalId(element);
   const resources = () => stateless.toJSON().Resources as Resources;
@@ -115,7 +117,8 @@ describe('function access (from functions/routes.ts)', () => {
     expect(allFunctions.some((f) => f.linkSecret) && allFunctions.some((f) => !f.linkSecret)).toBe(true);
     expect(allFunctions.some((f) => f.sendsEmail) && allFunctions.some((f) => !f.sendsEmail)).toBe(true);
     expect(allFunctions.some((f) => f.publicBaseUrl) && allFunctions.some((f) => !f.publicBaseUrl)).toBe(true);
-    expect([...new Set(allFunctions.map((f) => f.schedules ?? 'none'))].sort()).toEqual(['manage', 'none', 'read']);
+    // No function has 'read' today (the admin API manages); EXPECTED_SCHEDULER keeps its expectation for one that will.
+    expect([...new Set(allFunctions.map((f) => f.schedules ?? 'none'))].sort()).toEqual(['manage', 'none']);
     expect([...new Set(allFunctions.map((f) => f.reminderQueue ?? 'none'))].sort()).toEqual(['consume', 'none', 'send']);
   });
 
@@ -428,12 +431,107 @@ describe('function access (from functions/routes.ts)', () => {
     });
 
     it('recognises local-only names (the check above can fail)', () => {
-      expect(['S3_ENDPOINT', 'LINK_SECRET_FILE', 'CLOCK_START', 'LOCAL_OPEN_READS', 'TABLE_NAME'].filter(isLocalOnly)).toEqual([
+      expect(['S3_ENDPOINT', 'LINK_SECRET_FILE', 'CLOCK_START', 'TABLE_NAME'].filter(isLocalOnly)).toEqual([
         'S3_ENDPOINT',
         'LINK_SECRET_FILE',
         'CLOCK_START',
-        'LOCAL_OPEN_READS',
       ]);
+    });
+  });
+
+  describe('admin functions: every permission, written out by hand', () => {
+    /** Every `[action, resource]` the function's role allows, all services, plus the condition of each statement. */
+    const everythingOf = (id: string): string[] =>
+      sortPairs(
+        allowsOf(id).flatMap((s) =>
+          asList(s.Action).flatMap((a) =>
+            asList(s.Resource).map((r) => [a, render(r), ...(s.Condition ? [`if ${JSON.stringify(s.Condition)}`] : [])]),
+          ),
+        ),
+      );
+    const tableArn = () =>
+      `import(${exportNameOf(stateful, { 'Fn::GetAtt': [logicalIdOf(built.stateful.table.node.defaultChild as CfnElement), 'Arn'] })})`;
+    const tableReadWrite = () =>
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ].flatMap((action) => [
+        [action, tableArn()],
+        [action, `${tableArn()}/index/GSI1`],
+      ]);
+    const sesSend = () => {
+      const [setId] = Object.keys(stateless.findResources('AWS::SES::ConfigurationSet'));
+      const ses = 'arn:ref(AWS::Partition):ses:ref(AWS::Region):ref(AWS::AccountId)';
+      return ['ses:SendEmail', 'ses:SendRawEmail'].flatMap((action) => [
+        [action, `${ses}:identity/example.org`],
+        [action, `${ses}:configuration-set/ref(${setId})`],
+      ]);
+    };
+    /** Writing to its own log group, and the X-Ray traces every function sends (Tracing.ACTIVE). */
+    const logsAndTraces = (id: string) => {
+      const logGroupId = logicalIdOf(built.stateless.functions.get(id)!.logGroup.node.defaultChild as CfnElement);
+      return [
+        ['logs:CreateLogStream', `getatt(${logGroupId}.Arn)`],
+        ['logs:PutLogEvents', `getatt(${logGroupId}.Arn)`],
+        ['xray:PutTelemetryRecords', '*'],
+        ['xray:PutTraceSegments', '*'],
+      ];
+    };
+
+    it('AdminApi: the table and GSI1 (no Scan), uploads/ and quarantine/ reads, its schedules, SES, the link secret', () => {
+      const [groupId] = Object.keys(stateless.findResources('AWS::Scheduler::ScheduleGroup'));
+      const schedules = `arn:ref(AWS::Partition):scheduler:ref(AWS::Region):ref(AWS::AccountId):schedule/ref(${groupId})/*`;
+      const [schedulerRoleId] = Object.entries(stateless.findResources('AWS::IAM::Role'))
+        .filter(([, role]) => JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('"scheduler.amazonaws.com"'))
+        .map(([roleId]) => roleId);
+      expect(everythingOf('AdminApi')).toEqual(
+        sortPairs([
+          ...logsAndTraces('AdminApi'),
+          ...tableReadWrite(),
+          // Download links (5 minutes) for accepted and quarantined files; nothing else in the bucket.
+          ['s3:GetObject', `${bucketArnImport()}/uploads/*`],
+          ['s3:GetObject', `${bucketArnImport()}/quarantine/*`],
+          // Saving a milestone or reconciling re-syncs the plan's reminder schedules, in the project group only.
+          ['scheduler:GetSchedule', schedules],
+          ['scheduler:CreateSchedule', schedules],
+          ['scheduler:DeleteSchedule', schedules],
+          // No resource type exists for List; the adapter passes the group.
+          ['scheduler:ListSchedules', '*'],
+          ['iam:PassRole', `getatt(${schedulerRoleId}.Arn)`, 'if {"StringEquals":{"iam:PassedToService":"scheduler.amazonaws.com"}}'],
+          ...sesSend(),
+          // Signing member links.
+          ['secretsmanager:GetSecretValue', secretArnImport()],
+          ['secretsmanager:DescribeSecret', secretArnImport()],
+        ]),
+      );
+    });
+
+    it('AdminAuth: the table and GSI1 (no Scan) and SES only: no bucket, schedule, secret or queue', () => {
+      expect(everythingOf('AdminAuth')).toEqual(sortPairs([...logsAndTraces('AdminAuth'), ...tableReadWrite(), ...sesSend()]));
+    });
+
+    it('AdminPage: nothing but its own log group (and X-Ray): no table, no TABLE_NAME, no other variable', () => {
+      expect(everythingOf('AdminPage')).toEqual(sortPairs(logsAndTraces('AdminPage')));
+      expect(Object.keys(variablesOf('AdminPage')).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
+    });
+
+    it('puts no inline or managed policy on the three admin roles (all they may do is checked above)', () => {
+      for (const id of ['AdminApi', 'AdminAuth', 'AdminPage']) {
+        const roleId = logicalIdOf(built.stateless.functions.get(id)!.role!.node.defaultChild as CfnElement);
+        const role = resources()[roleId]!;
+        expect({ id, inline: role.Properties.Policies, managed: role.Properties.ManagedPolicyArns }).toEqual({
+          id,
+          inline: undefined,
+          managed: undefined,
+        });
+      }
     });
   });
 

@@ -20,7 +20,7 @@ describe('reminders', () => {
   let stateful: Template;
   let stateless: Template;
   // Prepare and act: one synth for the file, with cdk.json's context (no sesMaxSendRate: the default applies).
-  synthesizeOnce({ adminApiKeySha256: '12'.repeat(32), nag: false }, (s) => ({ built, stateful, stateless } = s));
+  synthesizeOnce({ nag: false }, (s) => ({ built, stateful, stateless } = s));
 
   const resources = () => stateless.toJSON().Resources as Resources;
   const logicalIdOf = (element: CfnElement) => element.stack.getLogicalId(element);
@@ -406,7 +406,7 @@ describe('reminders', () => {
       const managers = httpRoutes.filter((r) => r.schedules === 'manage');
       expect(managers.length).toBeGreaterThan(0);
       for (const route of managers) {
-        const variables = variablesOf(logicalIdOf(built.stateless.functions.get(route.id)!.node.defaultChild as CfnElement));
+        const variables = variablesOf(logicalIdOf(built.stateless.routeFunctions.get(route.id)!.node.defaultChild as CfnElement));
         expect({
           SCHEDULE_GROUP: variables.SCHEDULE_GROUP,
           REMINDER_TARGET_ARN: variables.REMINDER_TARGET_ARN,

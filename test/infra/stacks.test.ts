@@ -4,11 +4,15 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { describe, expect, it } from 'vitest';
-import { httpRoutes, mailEventHandler, objectCreatedHandlers, reminderHandler, reminderSender } from '../../functions/routes';
+import { httpRoutes, mailEventHandler, objectCreatedHandlers, reminderHandler, reminderSender, type HttpRoute } from '../../functions/routes';
 import { buildApp, type BuiltApp } from '../../infra/build-app';
 import { ProjectFunction } from '../../infra/constructs/project-function';
+import { parseMailFrom } from '../../infra/context';
+import { StatefulStack } from '../../infra/stateful-stack';
+import { groupRoutesByFunction, StatelessStack, type StatelessStackProps } from '../../infra/stateless-stack';
 import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table';
-import { asList, newTestApp, statementsOf, type Resources, synthesizeOnce } from './support';
+import { adminEndpoints } from '../../shared/http/admin-api';
+import { asList, cdkJsonContext, deployedFunctions, newTestApp, statementsOf, type Resources, synthesizeOnce } from './support';
 
 // An oracle independent of the construct's own constant: what each access level may do, per the project rules.
 const EXPECTED_DYNAMODB_ACTIONS = {
@@ -32,13 +36,12 @@ const EXPECTED_DYNAMODB_ACTIONS = {
   ],
 } as const;
 
-const ADMIN_HASH = 'ab'.repeat(32);
-
 /**
- * Every function the app deploys: one per HTTP route, one per object-created handler, the reminder function, the
- * reminder sender and the mail event handler.
+ * Every function the app deploys: one per distinct function of the HTTP routes (`functionId ?? id`), one per
+ * object-created handler, the reminder function, the reminder sender and the mail event handler.
  */
-const allFunctions = [...httpRoutes, ...objectCreatedHandlers, reminderHandler, reminderSender, mailEventHandler];
+const allFunctions = deployedFunctions();
+const httpFunctions = allFunctions.filter((f) => f.routeIds.length > 0);
 
 /** An import of the AWS SDK left for the Lambda runtime to resolve (error messages that quote one do not match). */
 const EXTERNAL_SDK_IMPORT = /from\s*["']@aws-sdk\/|import\(\s*["']@aws-sdk\/|__require\(\s*["']@aws-sdk\//;
@@ -49,7 +52,7 @@ describe('CDK stacks', () => {
   let stateless: Template;
   let outdir: string;
   // Prepare and act: one synth for the whole file (bundling the route functions takes seconds).
-  synthesizeOnce({ adminApiKeySha256: ADMIN_HASH, nag: false }, (s) => ({ built, stateful, stateless, outdir } = s));
+  synthesizeOnce({ nag: false }, (s) => ({ built, stateful, stateless, outdir } = s));
 
   const templates = () => [stateful, stateless];
   const logicalIdOf = (element: CfnElement) => element.stack.getLogicalId(element);
@@ -155,14 +158,17 @@ describe('CDK stacks', () => {
   });
 
   describe('functions', () => {
-    it('creates exactly one function per HTTP route, per object-created handler and per event handler, and no other', () => {
-      stateless.resourceCountIs('AWS::Lambda::Function', allFunctions.length);
+    it('creates exactly one function per route function, per object-created handler and per event handler, and no other', () => {
+      // AdminAuth, AdminApi, AdminPage; MemberPage, CreateUpload, GetUploadState; RecordUpload; SendReminders,
+      // SendQueuedReminders, RecordMailEvent.
+      expect(allFunctions).toHaveLength(10);
+      stateless.resourceCountIs('AWS::Lambda::Function', 10);
       stateful.resourceCountIs('AWS::Lambda::Function', 0);
       expect([...built.stateless.functions.keys()].sort()).toEqual(allFunctions.map((r) => r.id).sort());
     });
 
     it.each([
-      ...httpRoutes.map((r) => [r.id, 256, 10] as const),
+      ...httpFunctions.map((f) => [f.id, 256, 10] as const),
       // The recorder streams and hashes files of up to 25 MB.
       ...objectCreatedHandlers.map((h) => [h.id, 512, 60] as const),
       // The reminder function paces its emails at MAX_SEND_RATE: 5 minutes.
@@ -200,22 +206,22 @@ describe('CDK stacks', () => {
       }
     });
 
-    it('passes the table name to every function, and the admin key hash to the admin API (/api/...) only', () => {
+    it('passes the table name to exactly the functions with tableAccess, and no admin secret to any function', () => {
       const tableId = logicalIdOf(built.stateful.table.node.defaultChild as CfnElement);
-      const withHash: string[] = [];
+      const withTable: string[] = [];
       for (const [id, fn] of built.stateless.functions) {
         const resource = (stateless.toJSON().Resources as Resources)[logicalIdOf(fn.node.defaultChild as CfnElement)];
         const variables = resource!.Properties.Environment.Variables as Record<string, unknown>;
-        expect(JSON.stringify(variables.TABLE_NAME)).toContain(tableId);
-        if ('ADMIN_API_KEY_SHA256' in variables) {
-          expect(variables.ADMIN_API_KEY_SHA256).toBe(ADMIN_HASH);
-          withHash.push(id);
+        if ('TABLE_NAME' in variables) {
+          expect(JSON.stringify(variables.TABLE_NAME)).toContain(tableId);
+          withTable.push(id);
         }
+        // The deployment-wide admin key is gone: sessions and per-cluster API keys live in the table.
+        expect(Object.keys(variables).filter((name) => /ADMIN|API_KEY|OPEN_READS/.test(name))).toEqual([]);
       }
-      const adminRoutes = httpRoutes.filter((r) => r.path.startsWith('/api/')).map((r) => r.id);
-      expect(adminRoutes.length).toBeGreaterThan(0);
-      expect(adminRoutes.length).toBeLessThan(allFunctions.length);
-      expect(withHash.sort()).toEqual(adminRoutes.sort());
+      expect(withTable.sort()).toEqual(allFunctions.filter((f) => f.tableAccess).map((f) => f.id).sort());
+      // The admin page serves the page, its assets and the OpenAPI document: no table at all.
+      expect(allFunctions.filter((f) => !f.tableAccess).map((f) => f.id)).toEqual(['AdminPage']);
     });
 
     it('bundles the AWS SDK into each function as an ES module instead of using the runtime copy', () => {
@@ -227,14 +233,15 @@ describe('CDK stacks', () => {
       ]) {
         expect(external).toMatch(EXTERNAL_SDK_IMPORT);
       }
-      for (const fn of built.stateless.functions.values()) {
+      for (const { id, tableAccess } of allFunctions) {
         // Prepare: the staged asset of the function (esbuild output).
-        const asset = fn.node.findChild('Code') as Asset;
+        const asset = built.stateless.functions.get(id)!.node.findChild('Code') as Asset;
         // Act
         const bundle = readFileSync(path.join(outdir, asset.assetPath, 'index.mjs'), 'utf8');
-        // Assess: no import of @aws-sdk left for the runtime to resolve, and the SDK client classes are inside.
+        // Assess: no import of @aws-sdk left for the runtime to resolve, and (for the functions that use the table)
+        // the SDK client classes are inside.
         expect(bundle.match(EXTERNAL_SDK_IMPORT)?.[0] ?? null).toBeNull();
-        expect(bundle.includes('DynamoDBClient')).toBe(true);
+        if (tableAccess) expect({ id, dynamodb: bundle.includes('DynamoDBClient') }).toEqual({ id, dynamodb: true });
         expect(bundle.startsWith("import { createRequire } from 'node:module'")).toBe(true);
       }
     });
@@ -279,8 +286,8 @@ describe('CDK stacks', () => {
       expect(wildcardActionSets.size).toBe(2);
     });
 
-    it.each(allFunctions.map((r) => [r.id, r.tableAccess] as const))(
-      '%s gets exactly the %s DynamoDB actions, on the table and GSI1 only',
+    it.each(allFunctions.map((r) => [r.id, r.tableAccess ?? 'none'] as const))(
+      '%s gets exactly the DynamoDB actions of %s, on the table and GSI1 only',
       (routeId, tableAccess) => {
         // Prepare
         const fn = built.stateless.functions.get(routeId);
@@ -297,6 +304,10 @@ describe('CDK stacks', () => {
           .map(({ statement }) => statement)
           .filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
         // Assess
+        if (tableAccess === 'none') {
+          expect(dynamoStatements).toEqual([]);
+          return;
+        }
         expect(dynamoStatements).toHaveLength(1);
         const [statement] = dynamoStatements;
         expect(statement!.Effect).toBe('Allow');
@@ -308,21 +319,31 @@ describe('CDK stacks', () => {
       },
     );
 
-    it('lets the API invoke each route function', () => {
-      for (const route of httpRoutes) {
-        const fn = built.stateless.functions.get(route.id)!;
-        stateless.hasResourceProperties('AWS::Lambda::Permission', {
-          Action: 'lambda:InvokeFunction',
-          Principal: 'apigateway.amazonaws.com',
-          FunctionName: { 'Fn::GetAtt': [logicalIdOf(fn.node.defaultChild as CfnElement), 'Arn'] },
+    it('lets the API invoke each route function, per route path, and nothing else invoke it', () => {
+      const apiId = logicalIdOf(built.stateless.api.httpApi.node.defaultChild as CfnElement);
+      const permissions = Object.values(stateless.findResources('AWS::Lambda::Permission'));
+      for (const fn of httpFunctions) {
+        const fnRef = { 'Fn::GetAtt': [logicalIdOf(built.stateless.functions.get(fn.id)!.node.defaultChild as CfnElement), 'Arn'] };
+        const own = permissions.filter((p) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(fnRef));
+        expect(own.map((p) => [p.Properties.Action, p.Properties.Principal])).toEqual(
+          own.map(() => ['lambda:InvokeFunction', 'apigateway.amazonaws.com']),
+        );
+        // execute-api ARN: <api id>/<stage>/<method>/<path>; any stage and method, the route's path.
+        const sourcePaths = own.map((p) => {
+          const joined = p.Properties.SourceArn['Fn::Join'][1] as unknown[];
+          expect(joined).toContainEqual({ Ref: apiId });
+          return joined[joined.length - 1];
         });
+        const routePaths = fn.routeIds.map((routeId) => httpRoutes.find((r) => r.id === routeId)!.path);
+        expect([...sourcePaths].sort()).toEqual(routePaths.map((path) => `/*/*${path}`).sort());
       }
     });
   });
 
   describe('HTTP API', () => {
-    it('has one route per httpRoutes entry, each integrated with its own function', () => {
+    it('has one route per httpRoutes entry, each integrated with its function; one integration per function', () => {
       stateless.resourceCountIs('AWS::ApiGatewayV2::Route', httpRoutes.length);
+      stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', httpFunctions.length);
       const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
       for (const route of httpRoutes) {
         const routes = stateless.findResources('AWS::ApiGatewayV2::Route', {
@@ -332,13 +353,36 @@ describe('CDK stacks', () => {
         const target = JSON.stringify(Object.values(routes)[0]!.Properties.Target);
         const integrationId = Object.keys(integrations).find((id) => target.includes(`"${id}"`));
         expect(integrationId).toBeDefined();
-        const fnId = logicalIdOf(built.stateless.functions.get(route.id)!.node.defaultChild as CfnElement);
+        const fnId = logicalIdOf(built.stateless.functions.get(route.functionId ?? route.id)!.node.defaultChild as CfnElement);
         expect(integrations[integrationId!]!.Properties).toMatchObject({
           IntegrationType: 'AWS_PROXY',
           PayloadFormatVersion: '2.0',
           IntegrationUri: { 'Fn::GetAtt': [fnId, 'Arn'] },
         });
       }
+    });
+
+    it('has exactly one route per admin endpoint, integrated with the function of its `fn`', () => {
+      // Written out here, not read from functions/routes.ts: which function serves which kind of endpoint.
+      const functionOf = { auth: 'AdminAuth', admin: 'AdminApi', page: 'AdminPage' } as const;
+      const routes = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route'));
+      const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
+      expect(adminEndpoints.length).toBeGreaterThan(25);
+      for (const endpoint of adminEndpoints) {
+        const matching = routes.filter((r) => r.Properties.RouteKey === `${endpoint.method} ${endpoint.path}`);
+        expect({ endpoint: endpoint.id, routes: matching.length }).toEqual({ endpoint: endpoint.id, routes: 1 });
+        const integrationId = (matching[0]!.Properties.Target['Fn::Join'][1] as unknown[]).map((part) =>
+          typeof part === 'object' && part !== null && 'Ref' in part ? (part as { Ref: string }).Ref : undefined,
+        ).find((ref) => ref !== undefined && ref in integrations);
+        const fnId = logicalIdOf(built.stateless.functions.get(functionOf[endpoint.fn])!.node.defaultChild as CfnElement);
+        expect({ endpoint: endpoint.id, uri: integrations[integrationId!]?.Properties.IntegrationUri }).toEqual({
+          endpoint: endpoint.id,
+          uri: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        });
+      }
+      // And nothing else under /api/ or /admin: the admin API is the contract, all of it.
+      const adminKeys = routes.map((r) => r.Properties.RouteKey as string).filter((key) => / \/(api|admin)(\/|$)/.test(key));
+      expect(adminKeys.sort()).toEqual(adminEndpoints.map((e) => `${e.method} ${e.path}`).sort());
     });
 
     it('uses the GET /api/clusters/{clusterId}/units route key verbatim', () => {
@@ -348,6 +392,7 @@ describe('CDK stacks', () => {
     });
 
     it('throttles the $default stage and writes JSON access logs to a retained log group', () => {
+      stateless.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
       stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
         AutoDeploy: true,
@@ -361,12 +406,28 @@ describe('CDK stacks', () => {
       expect(logGroup?.Properties.RetentionInDays).toBeGreaterThan(0);
     });
 
-    it('keeps tokens out of the access log: no path or query string; route key, status, id, ip, latency', () => {
+    it('throttles the sign-in request route on its own (2 per second, burst 10), once the route exists', () => {
+      const [stage] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage')) as { Properties: Record<string, unknown>; DependsOn?: string[] }[];
+      // Exactly this route, with exactly these limits; every other route keeps the stage's defaults.
+      expect(stage!.Properties.RouteSettings).toEqual({
+        'POST /api/auth/sign-in-links': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 10 },
+      });
+      const signIn = httpRoutes.find((r) => r.id === 'RequestSignIn');
+      expect(`${signIn?.method} ${signIn?.path}`).toBe('POST /api/auth/sign-in-links');
+      // CloudFormation refuses route settings for a route key the API does not have yet: the stage waits for it.
+      const routeId = logicalIdOf(built.stateless.api.routes.get('RequestSignIn')!.node.defaultChild as CfnElement);
+      expect(stateless.toJSON().Resources[routeId].Properties.RouteKey).toBe('POST /api/auth/sign-in-links');
+      expect(stage!.DependsOn).toContain(routeId);
+    });
+
+    it('keeps tokens and credentials out of the access log: no path, request line, query string, header or cookie', () => {
       const [stage] = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage'));
       const format = stage!.Properties.AccessLogSettings.Format as string;
 
-      expect(format).not.toContain('$context.path');
-      expect(format).not.toMatch(/rawPath|querystring|rawQueryString|\$context\.resourcePath/i);
+      for (const forbidden of ['$context.path', '$request', 'querystring', 'header', 'cookie']) {
+        expect({ forbidden, found: format.toLowerCase().includes(forbidden.toLowerCase()) }).toEqual({ forbidden, found: false });
+      }
+      expect(format).not.toMatch(/rawPath|rawQueryString|\$context\.resourcePath|authorization|\$input|\$context\.authorizer/i);
       const fields = Object.values(JSON.parse(format) as Record<string, string>);
       for (const variable of [
         '$context.routeKey',
@@ -428,15 +489,6 @@ describe('CDK stacks', () => {
 });
 
 describe('build options', () => {
-  it('refuses an admin key hash that is not a lowercase hex SHA-256', () => {
-    const { app, cleanup } = newTestApp();
-    try {
-      expect(() => buildApp(app, { adminApiKeySha256: 'secret-key-in-clear', nag: false })).toThrow(/SHA-256/);
-    } finally {
-      cleanup();
-    }
-  });
-
   it('reads the stage from context and refuses a stage that cannot be part of a stack name', () => {
     const { app, cleanup } = newTestApp({ stage: 'Prod/1' });
     try {
@@ -447,9 +499,98 @@ describe('build options', () => {
   });
 });
 
+describe('route functions (functionId)', () => {
+  const route = (overrides: Partial<HttpRoute> & Pick<HttpRoute, 'id'>): HttpRoute => ({
+    method: 'GET',
+    path: `/api/${overrides.id.toLowerCase()}`,
+    entry: 'functions/admin/api.ts',
+    functionId: 'Shared',
+    tableAccess: 'readWrite',
+    linkSecret: true,
+    ...overrides,
+  });
+
+  it('groups the app routes into one function per functionId ?? id, with the endpoints of each fn', () => {
+    const groups = groupRoutesByFunction(httpRoutes);
+    const idsOf = (fn: string) => adminEndpoints.filter((e) => e.fn === fn).map((e) => e.id);
+    expect(groups.map((g) => [g.functionId, g.routes.map((r) => r.id)])).toEqual([
+      ['AdminAuth', idsOf('auth')],
+      ['AdminApi', idsOf('admin')],
+      ['AdminPage', idsOf('page')],
+      ['MemberPage', ['MemberPage']],
+      ['CreateUpload', ['CreateUpload']],
+      ['GetUploadState', ['GetUploadState']],
+    ]);
+  });
+
+  it('accepts routes of one function that agree (an absent flag and false are the same)', () => {
+    const groups = groupRoutesByFunction([route({ id: 'A' }), route({ id: 'B', method: 'POST', bucketName: false })]);
+    expect(groups.map((g) => [g.functionId, g.routes.map((r) => r.id)])).toEqual([['Shared', ['A', 'B']]]);
+  });
+
+  it.each([
+    ['entry', { entry: 'functions/admin/auth.ts' }, /entry \("functions\/admin\/api\.ts" \/ "functions\/admin\/auth\.ts"\)/],
+    ['tableAccess', { tableAccess: 'read' as const }, /tableAccess \("readWrite" \/ "read"\)/],
+    ['a missing right', { linkSecret: undefined }, /linkSecret \(true \/ undefined\)/],
+    ['an extra right', { schedules: 'manage' as const }, /schedules \(undefined \/ "manage"\)/],
+  ])('refuses routes of one function that differ in %s, naming both routes and the field', (_what, difference, field) => {
+    const act = () => groupRoutesByFunction([route({ id: 'A' }), route({ id: 'B', ...difference })]);
+    expect(act).toThrow(/^Routes A and B share the function Shared but declare different /);
+    expect(act).toThrow(field);
+  });
+
+  /**
+   * Builds the stacks like buildApp, with `routes` and `routeThrottles`, without bundling any function; returns what
+   * the stateless stack threw.
+   */
+  function statelessError(routes: readonly HttpRoute[], routeThrottles?: StatelessStackProps['routeThrottles']): Error | undefined {
+    const { app, cleanup } = newTestApp({ 'aws:cdk:bundling-stacks': [] });
+    try {
+      const context = cdkJsonContext() as { appOrigin: string; mailFrom: string };
+      const stateful = new StatefulStack(app, 'Stateful', { appOrigin: context.appOrigin });
+      new StatelessStack(app, 'Stateless', {
+        table: stateful.table,
+        uploadsBucket: stateful.uploadsBucket,
+        linkSecret: stateful.linkSecret,
+        routes,
+        ...(routeThrottles ? { routeThrottles } : {}),
+        objectCreatedHandlers,
+        reminderHandler,
+        reminderSender,
+        mailEventHandler,
+        mailFrom: parseMailFrom(context.mailFrom),
+        publicBaseUrl: context.appOrigin,
+      });
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    } finally {
+      cleanup();
+    }
+  }
+
+  it('builds the app routes (the passing case of the checks below)', () => {
+    expect(statelessError(httpRoutes)).toBeUndefined();
+  });
+
+  it('fails synth when two routes of one function disagree', () => {
+    const routes = httpRoutes.map((r) => (r.id === 'OpenApi' ? { ...r, tableAccess: 'read' as const } : r));
+    expect(statelessError(routes)?.message).toMatch(/Routes AdminPage and OpenApi share the function AdminPage but declare different tableAccess/);
+  });
+
+  it('fails synth when a route throttle names no route (a renamed route would lose its throttle)', () => {
+    expect(statelessError(httpRoutes.filter((r) => r.id !== 'RequestSignIn'))?.message).toMatch(/route throttles name no route: RequestSignIn/);
+    expect(statelessError(httpRoutes, { Nope: { rateLimit: 1, burstLimit: 1 } })?.message).toMatch(/route throttles name no route: Nope/);
+  });
+
+  it('fails synth when a route function has the id of an event handler', () => {
+    const routes = httpRoutes.map((r) => (r.id === 'MemberPage' ? { ...r, functionId: reminderHandler.id } : r));
+    expect(statelessError(routes)?.message).toMatch(new RegExp(`the route function ${reminderHandler.id} has the id of an event handler`));
+  });
+});
+
 describe('ProjectFunction', () => {
   it.each([
-    'LOCAL_OPEN_READS',
     'LINK_SECRET_FILE',
     'CLOCK_START',
     'CLOCK_STARTED_AT',

@@ -8,6 +8,15 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll } from 'vitest';
+import {
+  httpRoutes,
+  mailEventHandler,
+  objectCreatedHandlers,
+  reminderHandler,
+  reminderSender,
+  type FunctionAccess,
+  type HttpRoute,
+} from '../../functions/routes';
 import { buildApp, type BuildAppOptions, type BuiltApp } from '../../infra/build-app';
 import { PROJECT_ROOT } from '../../infra/constructs/project-function';
 
@@ -156,4 +165,33 @@ export function synthesizeOnce(options: BuildAppOptions, use: (synthesized: Synt
     use({ built, stateful: Template.fromStack(built.stateful), stateless: Template.fromStack(built.stateless), outdir: test.app.outdir });
   }, 120_000);
   afterAll(() => cleanup?.());
+}
+
+/** One function the app deploys: its id, its entry and access fields, and the HTTP routes it serves (if any). */
+export type DeployedFunction = FunctionAccess & { readonly id: string; readonly entry: string; readonly routeIds: readonly string[] };
+
+/**
+ * Every function the app should deploy, from functions/routes.ts and independently of the stack's code: one per
+ * distinct `functionId ?? id` of `httpRoutes` (with the entry and access fields of its first route; the stack checks
+ * that the others agree), then one per event handler.
+ */
+export function deployedFunctions(): DeployedFunction[] {
+  const byId = new Map<string, { first: HttpRoute; routeIds: string[] }>();
+  for (const route of httpRoutes) {
+    const id = route.functionId ?? route.id;
+    const known = byId.get(id);
+    if (known) known.routeIds.push(route.id);
+    else byId.set(id, { first: route, routeIds: [route.id] });
+  }
+  const routeFunctions = [...byId].map(([id, { first, routeIds }]): DeployedFunction => {
+    const { id: _route, functionId: _fn, method: _method, path: _path, ...access } = first;
+    return { ...access, id, routeIds };
+  });
+  const handlers = [...objectCreatedHandlers, reminderHandler, reminderSender, mailEventHandler].map(
+    ({ id, entry, ...access }): DeployedFunction => {
+      const { prefix: _prefix, ...fields } = access as typeof access & { prefix?: string };
+      return { ...fields, id, entry, routeIds: [] };
+    },
+  );
+  return [...routeFunctions, ...handlers];
 }

@@ -78,6 +78,11 @@ async function mailTo(address: string): Promise<Array<{ subject: string; body: {
   return store.emails.filter((e) => e.destination.to.includes(address));
 }
 
+/** The audit entries a unit's uploads wrote (newest first). */
+async function uploadAudit(unitId: string) {
+  return (await repos.audit.list(CLUSTER, { actorType: 'unit', actor: unitId }, { limit: 50 })).entries.filter((e) => e.actor.id === unitId);
+}
+
 describe('a unit uploads its 6-month report', () => {
   const unit = 'don-vi-mau-a';
   let token: string;
@@ -112,7 +117,16 @@ describe('a unit uploads its 6-month report', () => {
     counter.reset();
     const result = await recordUpload(recorder, { objectKey, receivedAt: clock.now() });
     expect(result.outcome).toBe('recorded');
-    expect(counter.calls.sort()).toEqual(['BatchGetItemCommand', 'PutItemCommand', 'QueryCommand', 'UpdateItemCommand']);
+    // PutItem x2: the submission, then its audit entry.
+    expect(counter.calls.sort()).toEqual(['BatchGetItemCommand', 'PutItemCommand', 'PutItemCommand', 'QueryCommand', 'UpdateItemCommand']);
+    expect(await uploadAudit(unit)).toEqual([
+      expect.objectContaining({
+        actor: { type: 'unit', id: unit },
+        action: 'upload.recorded',
+        target: 'milestone:bao-cao-so-ket-6-thang',
+        summary: 'Công đoàn Trường mẫu A (đơn vị mẫu) nộp "Báo cáo sơ kết 6 tháng.pdf" cho mốc "Báo cáo sơ kết 06 tháng đầu năm học 2021 - 2022" (đúng hạn).',
+      }),
+    ]);
     const sha = createHash('sha256').update(PDF).digest('hex');
     expect(result.outcome === 'recorded' && result.submission).toMatchObject({ size: PDF.length, sha256: sha, late: false, outcome: 'accepted', fileName: 'Báo cáo sơ kết 6 tháng.pdf' });
     const receipts = await mailTo('don-vi-mau-a@example.com');
@@ -128,6 +142,7 @@ describe('a unit uploads its 6-month report', () => {
     expect(results.map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
     expect(await mailTo('don-vi-mau-a@example.com')).toHaveLength(1);
     expect((await repos.uploads.listUnitItems(CLUSTER, '2021-2022', unit)).submissions).toHaveLength(1);
+    expect(await uploadAudit(unit)).toHaveLength(1);
   });
 
   it('shows on the member page as on time, in three DynamoDB calls', async () => {
@@ -181,6 +196,13 @@ describe('files that fail the checks', () => {
     // Redelivery after the move: nothing more happens.
     expect((await recordUpload(recorder, { objectKey, receivedAt: clock.now() })).outcome).toBe('duplicate');
     expect(await mailTo('don-vi-mau-b@example.com')).toHaveLength(1);
+    expect(await uploadAudit('don-vi-mau-b')).toEqual([
+      expect.objectContaining({
+        action: 'upload.quarantined',
+        summary:
+          'Công đoàn Trường mẫu B (đơn vị mẫu) nộp "bao-cao.pdf" cho mốc "Báo cáo sơ kết 06 tháng đầu năm học 2021 - 2022" (đúng hạn); tệp bị cách ly: Nội dung tệp không phải PDF như đã khai báo (phát hiện: ảnh JPG).',
+      }),
+    ]);
   });
 
   it('bigger than allowed (S3 did not enforce the policy): quarantined with the limit in words', async () => {

@@ -14,6 +14,7 @@ import { keys } from './table';
 
 /** Most Query pages read to fill one page of a filtered listing (bounds the cost of a filter that matches little). */
 const MAX_PAGES_PER_LISTING = 5;
+const MAX_SUMMARY = 1000;
 
 const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify([key.SK]), 'utf8').toString('base64url');
 
@@ -31,7 +32,16 @@ export class DynamoAuditLog implements AuditLog {
   constructor(private readonly ctx: TableContext, private readonly clock: Clock) {}
 
   async append(record: AuditRecord): Promise<AuditEntry> {
-    const entry = AuditEntrySchema.parse({ ...record, at: this.clock.now().toISOString(), entryId: randomBytes(6).toString('hex') });
+    // Summaries quote user text (titles up to 2000 characters): shorten rather than lose the entry.
+    const summary = record.summary.length > MAX_SUMMARY ? `${record.summary.slice(0, MAX_SUMMARY - 1)}…` : record.summary;
+    const target = record.target && record.target.length > 300 ? record.target.slice(0, 300) : record.target;
+    const entry = AuditEntrySchema.parse({
+      ...record,
+      summary,
+      ...(target ? { target } : {}),
+      at: this.clock.now().toISOString(),
+      entryId: randomBytes(6).toString('hex'),
+    });
     await this.ctx.doc.send(
       new PutCommand({
         TableName: this.ctx.tableName,

@@ -3,10 +3,10 @@
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../../domain/errors';
+import { ConflictError, NotFoundError } from '../../domain/errors';
 import { ClusterSchema, MilestoneSchema, PlanSchema, UnitSchema, byOrder, type Cluster, type Milestone, type Plan, type Unit } from '../../domain/model';
 import type { Clock } from '../../ports/clock';
-import type { ClusterRepository, CreateOutcome, PlanRepository, Repositories, UndeliverableRepository, UnitRepository } from '../../ports/repositories';
+import type { ClusterRepository, CreateOutcome, PlanRepository, Repositories, UndeliverableRepository, UnitRepository, VersionedUnit } from '../../ports/repositories';
 import { UndeliverableSchema, type Undeliverable } from '../../domain/bounces';
 import { fromItem, getItem, newItem, putIfAbsent, queryAll, queryPrefix, type TableContext } from './items';
 import { TABLE_KEYS, keys } from './table';
@@ -45,8 +45,12 @@ class DynamoUnitRepository implements UnitRepository {
   constructor(private readonly ctx: TableContext, private readonly clock: Clock) {}
 
   async list(clusterId: string): Promise<Unit[]> {
+    return (await this.listVersioned(clusterId)).map((v) => v.unit);
+  }
+
+  async listVersioned(clusterId: string): Promise<VersionedUnit[]> {
     const items = await queryPrefix(this.ctx, keys.cluster(clusterId).PK, keys.unitsPrefix);
-    return items.map((item) => fromItem(UnitSchema, item));
+    return items.map((item) => ({ unit: fromItem(UnitSchema, item), version: Number(item.version ?? 0) }));
   }
 
   async get(clusterId: string, unitId: string): Promise<Unit | undefined> {
@@ -56,6 +60,45 @@ class DynamoUnitRepository implements UnitRepository {
 
   createIfAbsent(unit: Unit): Promise<CreateOutcome> {
     return putIfAbsent(this.ctx, newItem('Unit', keys.unit(unit.clusterId, unit.unitId), unit, this.clock.now()));
+  }
+
+  async update(unit: Unit, expectedVersion: number): Promise<Unit> {
+    // Only the editable fields are set, so a link version bumped meanwhile is never written back; the version
+    // condition makes an edit based on a stale read fail instead of silently winning.
+    const values: Record<string, unknown> = {
+      ':name': unit.name,
+      ':role': unit.role,
+      ':emails': unit.emails,
+      ':active': unit.active,
+      ':now': this.clock.now().toISOString(),
+      ':one': 1,
+    };
+    let set = '#name = :name, #role = :role, emails = :emails, active = :active, updatedAt = :now';
+    if (unit.contactName !== undefined) {
+      set += ', contactName = :contact';
+      values[':contact'] = unit.contactName;
+    }
+    const versionCondition = expectedVersion > 0 ? 'version = :expected' : 'attribute_not_exists(version)';
+    if (expectedVersion > 0) values[':expected'] = expectedVersion;
+    try {
+      const out = await this.ctx.doc.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: keys.unit(unit.clusterId, unit.unitId),
+          UpdateExpression: `SET ${set} ADD version :one${unit.contactName === undefined ? ' REMOVE contactName' : ''}`,
+          ConditionExpression: `attribute_exists(PK) AND ${versionCondition}`,
+          ExpressionAttributeNames: { '#name': 'name', '#role': 'role' },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(UnitSchema, out.Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConflictError(`Đơn vị "${unit.unitId}" vừa được thay đổi ở nơi khác. Hãy tải lại trang rồi sửa lại.`);
+      }
+      throw error;
+    }
   }
 
   async bumpLinkVersion(clusterId: string, unitId: string): Promise<number> {

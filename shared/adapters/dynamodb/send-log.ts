@@ -1,10 +1,22 @@
 /** DynamoDB adapter for the SendLog: one item per (milestone, kind, offset, recipient) in the plan's partition. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReminderEvent } from '../../domain/reminders';
-import type { SendLog, SendRef } from '../../ports/send-log';
-import { queryPrefix, type TableContext } from './items';
+import { ReminderEventSchema, type ReminderEvent } from '../../domain/reminders';
+import type { SendLog, SendRecord, SendRef } from '../../ports/send-log';
+import { fromItem, queryPrefix, type TableContext } from './items';
 import { keys } from './table';
+
+/** The stored send: the reminder it belongs to, the recipient, and where it stands. */
+/** Every send's sort key starts with this (keys.sendPrefix narrows it to one reminder). */
+const SEND_PREFIX = 'SEND#';
+
+const SendItemSchema = ReminderEventSchema.extend({
+  recipient: z.string().min(1),
+  status: z.enum(['claimed', 'sent']),
+  claimedAt: z.string(),
+  sentAt: z.string().optional(),
+});
 
 export class DynamoSendLog implements SendLog {
   constructor(private readonly ctx: TableContext) {}
@@ -56,5 +68,13 @@ export class DynamoSendLog implements SendLog {
   async listSent(event: ReminderEvent): Promise<string[]> {
     const items = await queryPrefix(this.ctx, keys.planPartition(event.clusterId, event.planId), keys.sendPrefix(event));
     return items.filter((i) => i.status === 'sent').map((i) => String(i.recipient));
+  }
+
+  async listPlanSends(clusterId: string, planId: string): Promise<SendRecord[]> {
+    const items = await queryPrefix(this.ctx, keys.planPartition(clusterId, planId), SEND_PREFIX);
+    return items.map((item) => {
+      const { recipient, status, claimedAt, sentAt, ...event } = fromItem(SendItemSchema, item);
+      return { ref: { ...event, recipient }, status, claimedAt, ...(sentAt ? { sentAt } : {}) };
+    });
   }
 }

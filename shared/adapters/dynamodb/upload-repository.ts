@@ -118,6 +118,15 @@ export class DynamoUploadRepository implements UploadRepository {
     return items.map((item) => fromItem(SubmissionSchema, item));
   }
 
+  async listPlanExtensions(clusterId: string, planId: string): Promise<Extension[]> {
+    const items = await queryAll(this.ctx, {
+      IndexName: TABLE_KEYS.gsi1.indexName,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.planExtensionsPartition(clusterId, planId) },
+    });
+    return items.map((item) => fromItem(ExtensionSchema, item));
+  }
+
   async listMilestoneItems(clusterId: string, planId: string, milestoneId: string): Promise<{ submissions: Submission[]; extensions: Extension[] }> {
     const byIndex = (pk: string) =>
       queryAll(this.ctx, {

@@ -1,0 +1,53 @@
+/** Dates and times the way Vietnamese offices write them (dd/mm/yyyy, HH:mm), always in ICT whatever the device. */
+
+const ICT = new Intl.DateTimeFormat('vi-VN', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function ictParts(instant: string | Date): Record<string, string> {
+  const parts: Record<string, string> = {};
+  for (const p of ICT.formatToParts(typeof instant === 'string' ? new Date(instant) : instant)) parts[p.type] = p.value;
+  return parts;
+}
+
+/** "2021-11-25T02:05:00Z" -> "25/11/2021 09:05". */
+export function formatDateTime(instant: string | Date): string {
+  const p = ictParts(instant);
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+
+/** "09:05:07". */
+export function formatTime(instant: string | Date): string {
+  const p = ictParts(instant);
+  return `${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** The ICT calendar date of an instant, "2021-11-25". */
+export function ictDate(instant: string | Date): string {
+  const p = ictParts(instant);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** "2021-12-10" -> "10/12/2021". */
+export const formatDate = (date: string): string => date.split('-').reverse().join('/');
+
+/** "1,5 MB", "320 KB", "512 B" (as shared/domain/submission.ts formatBytesVi). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const kb = bytes / 1024;
+  if (kb < 1024) return `${Math.round(kb).toLocaleString('vi-VN')} KB`;
+  return `${(kb / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
+}
+
+/** "2021-2022" -> "2022-2023". */
+export function nextPlanId(planId: string): string {
+  const start = Number(planId.slice(0, 4)) + 1;
+  return `${start}-${start + 1}`;
+}
