@@ -329,4 +329,232 @@ describe('the admin page in Chromium', () => {
     await cdp.detach();
     expectNoProblems(t);
   });
+  it('Kế hoạch: a new milestone due 20/12/2021 from every unit gets its schedules, listed in Nhắc việc; deleting removes them', async () => {
+    const t = await fresh();
+    const { page } = t;
+    await signInAs(t, OWN_HEAD);
+    expect(await textOf(page, '.top__cluster')).toBe('Cụm thử trang quản trị');
+    await openTab(page, 'Kế hoạch');
+    expect(await byTestId(page, `milestone-${REPORT}`).count()).toBe(1);
+    await saveScreenshot(page, 'admin-3-plan');
+
+    await byTestId(page, 'add-milestone').click();
+    const form = byTestId(page, 'milestone-form');
+    await form.getByLabel('Tiêu đề').fill('Báo cáo chuyên đề tháng 12');
+    expect(await form.getByLabel('Mã mốc').inputValue()).toBe('bao-cao-chuyen-de-thang-12');
+    await form.getByLabel('Loại').selectOption('report');
+    await form.getByLabel('Ngày cụ thể').check();
+    await form.getByLabel('Ngày', { exact: true }).fill('2021-12-20');
+    await form.getByLabel('Cách tính').selectOption('before');
+    expect(await form.getByLabel('Mốc này yêu cầu đơn vị nộp tài liệu').isChecked()).toBe(true);
+    await form.getByLabel('Tên tài liệu').fill('Báo cáo chuyên đề');
+    await form.getByLabel('Đơn vị phải nộp').selectOption({ label: 'Tất cả đơn vị' });
+    await form.getByRole('button', { name: 'Thêm nhiệm vụ' }).click();
+    await form.getByLabel('Nhiệm vụ', { exact: true }).fill('Gửi báo cáo chuyên đề về Cụm trưởng');
+    expect(await form.getByLabel('Nhắc trước hạn (số ngày, cách nhau bởi dấu phẩy)').inputValue()).toBe('7, 3, 1, 0');
+    await saveScreenshot(page, 'admin-3-plan-form');
+    await form.getByRole('button', { name: 'Lưu mốc' }).click();
+
+    const summary = byTestId(page, 'save-summary');
+    await summary.waitFor();
+    const saved = /^Đã lưu\. Lịch nhắc: tạo (\d+), xóa 0\.$/.exec((await summary.textContent()) ?? '');
+    expect(saved, (await summary.textContent()) ?? '').not.toBeNull();
+    const created = Number(saved![1]);
+    expect(created).toBeGreaterThan(0);
+    // What the page lists is this milestone's part of the plan's schedules (the rest was already in sync).
+    const planned = await byTestId(page, 'planned-reminders').locator('li').allTextContents();
+    expect(planned).toHaveLength(created);
+    for (const line of planned) expect(line).toMatch(/^\d\d:\d\d \d\d\/12\/2021 · /);
+    expect(planned[0]).toBe('08:00 13/12/2021 · Nhắc trước hạn (trước hạn 7 ngày)');
+    const card = byTestId(page, 'milestone-bao-cao-chuyen-de-thang-12');
+    await card.waitFor();
+    expect(await card.locator('.card__title').textContent()).toBe('Báo cáo chuyên đề tháng 12');
+    expect(await card.textContent()).toContain('Tất cả đơn vị: Gửi báo cáo chuyên đề về Cụm trưởng');
+    await saveScreenshot(page, 'admin-3-plan-saved');
+
+    await openTab(page, 'Nhắc việc');
+    const rows = byTestId(page, 'planned').locator('[data-milestone="bao-cao-chuyen-de-thang-12"]');
+    expect(await rows.count()).toBe(created);
+    expect(await textOf(page, '[data-testid="sync-state"]')).toBe('Lịch nhắc khớp với kế hoạch.');
+    await saveScreenshot(page, 'admin-4-reminders');
+
+    // The board has the new column.
+    await openTab(page, 'Bảng theo dõi');
+    expect(await textOf(page, `[data-testid="cell-don-vi-x-bao-cao-chuyen-de-thang-12"]`)).toBe('Chưa đến hạn');
+
+    await openTab(page, 'Kế hoạch');
+    page.once('dialog', (dialog) => {
+      expect(dialog.type()).toBe('confirm');
+      expect(dialog.message()).toBe('Xóa mốc “Báo cáo chuyên đề tháng 12”? Lịch nhắc của mốc này cũng bị xóa.');
+      void dialog.accept();
+    });
+    await byTestId(page, 'delete-bao-cao-chuyen-de-thang-12').click();
+    await page.locator('.msg--ok', { hasText: 'Đã xóa mốc' }).waitFor();
+    expect(await textOf(page, '[data-testid="plan-result"]')).toBe(`Đã xóa mốc “Báo cáo chuyên đề tháng 12”. Lịch nhắc: tạo 0, xóa ${created}.`);
+    expect(await byTestId(page, 'milestone-bao-cao-chuyen-de-thang-12').count()).toBe(0);
+    await openTab(page, 'Nhắc việc');
+    expect(await byTestId(page, 'planned').locator('[data-milestone="bao-cao-chuyen-de-thang-12"]').count()).toBe(0);
+    expectNoProblems(t);
+  });
+
+  it('Kế hoạch: an invalid milestone is refused with the API message next to its field, nothing saved', async () => {
+    const t = await fresh();
+    const { page } = t;
+    await signInAs(t, OWN_HEAD);
+    await openTab(page, 'Kế hoạch');
+    await byTestId(page, 'add-milestone').click();
+    const form = byTestId(page, 'milestone-form');
+    await form.getByLabel('Tiêu đề').fill('Mốc thiếu ngày');
+    await form.getByLabel('Tên tài liệu').fill('Tài liệu');
+    await form.getByRole('button', { name: 'Lưu mốc' }).click();
+    const error = form.locator('.msg--error');
+    await error.waitFor();
+    expect(await error.locator('p').first().textContent()).toBe('Dữ liệu gửi lên không hợp lệ.');
+    expect(await form.locator('[data-field="due"] .field-error').count()).toBeGreaterThan(0);
+    expect(await form.locator('[data-field="due"] [aria-invalid="true"]').count()).toBe(1);
+    expect(await byTestId(page, 'milestone-moc-thieu-ngay').count()).toBe(0);
+    expectNoProblems(t, [failedLoad(`/api/clusters/${OWN}/plans/${PLAN}/milestones/moc-thieu-ngay`, '400 (Bad Request)')]);
+  });
+
+  it('Đơn vị: "Sao chép link" copies a working link; "Thu hồi và cấp link mới" makes the old one "đã được thay thế" (410)', async () => {
+    const t = await fresh();
+    const { page, context } = t;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.apiUrl });
+    await signInAs(t, OWN_HEAD);
+    await openTab(page, 'Đơn vị');
+    expect(await byTestId(page, 'units').locator('li.unit').count()).toBe(3);
+    await saveScreenshot(page, 'admin-5-units');
+
+    await byTestId(page, 'copy-link-don-vi-x').click();
+    const box = byTestId(page, 'link-don-vi-x');
+    await box.waitFor();
+    const oldLink = await box.inputValue();
+    expect(oldLink).toMatch(new RegExp(`^${stack.apiUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/u/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`));
+    expect(await textOf(page, '[data-testid="unit-out-don-vi-x"] .msg')).toMatch(/^Đã sao chép link vào bộ nhớ tạm\. Link có hiệu lực đến \d\d\/\d\d\/\d{4} \d\d:\d\d\.$/);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(oldLink);
+
+    const member = await context.newPage();
+    expect((await member.goto(oldLink))?.status()).toBe(200);
+    expect(await textOf(member, 'h1')).toBe('Công đoàn Trường X');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await byTestId(page, 'revoke-link-don-vi-x').click();
+    await page.locator('[data-testid="unit-out-don-vi-x"] .msg', { hasText: 'Đã thu hồi' }).waitFor();
+    const newLink = await byTestId(page, 'link-don-vi-x').inputValue();
+    expect(newLink).not.toBe(oldLink);
+    await saveScreenshot(page, 'admin-5-units-revoked');
+
+    expect((await member.goto(oldLink))?.status()).toBe(410);
+    expect(await textOf(member, 'h1')).toBe('Đường link đã được thay thế');
+    expect(await member.locator('[data-testid="link-error-replaced"]').count()).toBe(1);
+    expect((await member.goto(newLink))?.status()).toBe(200);
+    expect(await textOf(member, 'h1')).toBe('Công đoàn Trường X');
+    await member.close();
+    expectNoProblems(t, [`[error] Failed to load resource: the server responded with a status of 410 (Gone) (${oldLink}:0)`]);
+  });
+
+  it('HTML in a unit name is shown as text on Đơn vị and on the board: no element made, no script run, no CSP violation', async () => {
+    const t = await fresh();
+    const { page } = t;
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await signInAs(t, OWN_HEAD);
+    await openTab(page, 'Đơn vị');
+    const evil = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    await byTestId(page, 'add-unit').click();
+    const form = byTestId(page, 'unit-form');
+    await form.getByLabel('Tên đơn vị').fill(evil);
+    await form.getByLabel('Mã đơn vị').fill('don-vi-xss');
+    await form.getByLabel('Email liên hệ (mỗi dòng một địa chỉ)').fill(`xss.${OWN}@example.com`);
+    await form.getByRole('button', { name: 'Thêm đơn vị' }).click();
+    await page.locator('.msg--ok', { hasText: 'Đã thêm đơn vị' }).waitFor();
+    expect(await textOf(page, '.result .msg--ok')).toBe(`Đã thêm đơn vị “${evil}”.`);
+    expect(await byTestId(page, 'unit-don-vi-xss').locator('.unit__name').textContent()).toBe(evil);
+    await saveScreenshot(page, 'admin-6-xss-units');
+
+    await openTab(page, 'Bảng theo dõi');
+    expect(await byTestId(page, 'row-don-vi-xss').locator('.board__name').textContent()).toBe(evil);
+    await saveScreenshot(page, 'admin-6-xss-board');
+    await byTestId(page, `cell-don-vi-xss-${REPORT}`).click();
+    expect(await byTestId(page, 'cell-panel').locator('.panel__unit').textContent()).toBe(evil);
+
+    expect(await page.locator('img, #app script').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expectNoProblems(t);
+  });
+
+  it('Khóa API: a new key is shown once and works; revoked, it is refused; Nhật ký lists both actions', async () => {
+    const t = await fresh();
+    const { page } = t;
+    await signInAs(t, OWN_HEAD);
+    await openTab(page, 'Khóa API');
+    await byTestId(page, 'key-form').getByLabel('Tên khóa (để nhận ra chương trình dùng nó)').fill('Máy chủ tổng hợp');
+    await byTestId(page, 'key-form').getByRole('button', { name: 'Tạo khóa' }).click();
+    const keyBox = byTestId(page, 'new-key');
+    await keyBox.waitFor();
+    const key = await keyBox.inputValue();
+    expect(key).toMatch(/^ctd_[a-z0-9]{10}_[A-Za-z0-9_-]{43}$/);
+    expect(await textOf(page, '[data-testid="keys-result"] strong')).toBe('Khóa “Máy chủ tổng hợp” chỉ hiện một lần này.');
+    const keyId = key.slice(4, 14);
+    expect(await textOf(page, `[data-testid="key-${keyId}"] .tag`)).toBe('Đang dùng');
+    await saveScreenshot(page, 'admin-7-api-keys');
+    const withKey = () => fetch(`${stack.apiUrl}/api/clusters/${OWN}/units`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await withKey()).status).toBe(200);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await byTestId(page, `revoke-key-${keyId}`).click();
+    await page.locator(`[data-testid="key-${keyId}"] .tag`, { hasText: 'Đã thu hồi' }).waitFor();
+    expect(await page.content()).not.toContain(key);
+    expect((await withKey()).status).toBe(401);
+
+    await openTab(page, 'Nhật ký');
+    const entries = byTestId(page, 'audit').locator('li.audit__entry');
+    await entries.first().waitFor();
+    expect(await entries.nth(0).getAttribute('data-action')).toBe('api-key.revoke');
+    expect(await entries.nth(1).getAttribute('data-action')).toBe('api-key.create');
+    expect(await entries.nth(0).locator('.audit__actor').textContent()).toBe(OWN_HEAD);
+    expect(await entries.nth(0).locator('.audit__summary').textContent()).toBe(`Thu hồi khóa API "Máy chủ tổng hợp" (${keyId}).`);
+    await saveScreenshot(page, 'admin-8-audit');
+    // Filtered by action.
+    await byTestId(page, 'audit-filters').getByLabel('Thao tác').fill('api-key.create');
+    await byTestId(page, 'audit-filters').getByRole('button', { name: 'Lọc' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('li.audit__entry')].every((e) => e.getAttribute('data-action') === 'api-key.create'));
+    expect(await entries.count()).toBe(1);
+    expectNoProblems(t);
+  });
+
+  it('the province viewer sees the reference cluster read-only: no write action anywhere, no Khóa API tab', async () => {
+    const t = await fresh();
+    const { page } = t;
+    await signInAs(t, VIEWER_EMAIL);
+    if ((await byTestId(page, 'pick-cluster').count()) > 0) {
+      await byTestId(page, 'pick-cluster').selectOption(REFERENCE);
+      await byTestId(page, 'board').waitFor();
+    }
+    expect(await byTestId(page, 'read-only').textContent()).toBe('Chỉ xem');
+    const tabs = await page.getByRole('navigation', { name: 'Các mục quản trị' }).getByRole('link').allTextContents();
+    expect(tabs).toEqual(['Bảng theo dõi', 'Kế hoạch', 'Đơn vị', 'Nhắc việc', 'Nhật ký']);
+    await byTestId(page, `cell-don-vi-mau-a-${REPORT}`).click();
+    const panel = byTestId(page, 'cell-panel');
+    await panel.waitFor();
+    expect(await panel.locator('form, [data-testid="send-now"]').count()).toBe(0);
+    await panel.getByRole('button', { name: 'Đóng' }).click();
+    await openTab(page, 'Kế hoạch');
+    await byTestId(page, `milestone-${REPORT}`).waitFor();
+    await openTab(page, 'Đơn vị');
+    await byTestId(page, 'units').locator('li.unit').first().waitFor();
+    await openTab(page, 'Nhắc việc');
+    await byTestId(page, 'planned').or(page.locator('.empty')).first().waitFor();
+    expect(await page.locator('main button, main form').count()).toBe(0);
+    await openTab(page, 'Nhật ký');
+    expect(await page.locator('main button').allTextContents()).toEqual(expect.arrayContaining(['Lọc']));
+    for (const label of ['Thêm mốc', 'Thêm đơn vị', 'Sao chép link', 'Gia hạn', 'Gửi nhắc ngay', 'Đồng bộ lịch']) {
+      expect(await page.getByRole('button', { name: label }).count()).toBe(0);
+    }
+    await saveScreenshot(page, 'admin-9-viewer-audit');
+    expectNoProblems(t);
+  });
 });
