@@ -74,8 +74,8 @@ export async function buildAdminAssets(root: string = REPO_ROOT): Promise<AdminB
     metafile: true,
   });
   const styles = await build({ ...common, entryPoints: [join(root, 'web/admin/admin.css')] });
-  const js = script.outputFiles[0]?.text;
-  const css = styles.outputFiles[0]?.text;
+  const js = script.outputFiles?.[0]?.text;
+  const css = styles.outputFiles?.[0]?.text;
   if (js === undefined || css === undefined) throw new Error('esbuild produced no output');
   return {
     script: asset('app', 'js', 'text/javascript; charset=utf-8', js),

@@ -4,6 +4,7 @@
  */
 import type { OutgoingEmail } from '../ports/mailer';
 import { layout, text } from './emails';
+import { cleanView } from './reminder-emails';
 
 export interface UnitLinkEmailView {
   clusterName: string;
@@ -24,36 +25,6 @@ function contactLine(v: UnitLinkEmailView): string | undefined {
   return [`Đ/c ${v.contact.name}`, v.contact.position, v.contact.email, v.contact.phone && `ĐT ${v.contact.phone}`].filter(Boolean).join(' – ');
 }
 
-const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-const BREAKS_AND_CONTROLS = /[\s\p{Cc}\p{Zl}\p{Zp}]+/gu;
-
-/**
- * Names and titles are single lines: a line break typed into a unit name must not fake a header line in the subject
- * or a new paragraph in the text, and bidi controls must not reorder what follows (as in reminder-emails.ts).
- */
-const oneLine = (s: string): string => s.replace(BIDI_CONTROLS, '').replace(BREAKS_AND_CONTROLS, ' ').trim().normalize('NFC');
-
-function cleanView(v: UnitLinkEmailView): UnitLinkEmailView {
-  const c = v.contact;
-  return {
-    clusterName: oneLine(v.clusterName),
-    unitName: oneLine(v.unitName),
-    planTitle: oneLine(v.planTitle),
-    url: oneLine(v.url),
-    validThroughLabel: oneLine(v.validThroughLabel),
-    upcoming: v.upcoming.map((u) => ({ title: oneLine(u.title), dueLabel: oneLine(u.dueLabel) })),
-    ...(c
-      ? {
-          contact: {
-            name: oneLine(c.name),
-            ...(c.position ? { position: oneLine(c.position) } : {}),
-            ...(c.email ? { email: oneLine(c.email) } : {}),
-            ...(c.phone ? { phone: oneLine(c.phone) } : {}),
-          },
-        }
-      : {}),
-  };
-}
 
 /** To every address of a unit: its link, how long it works, and what is due next. */
 export function renderUnitLinkEmail(view: UnitLinkEmailView): Rendered {

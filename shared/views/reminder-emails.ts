@@ -223,13 +223,13 @@ const LEADING_MARK = /^\p{M}/u;
  * follows on screen) are dropped. A leading combining mark would fuse with whatever the template puts before it
  * (`>` + U+0338 is `≯` under NFC), so it is shown on a dotted circle, the usual way to show a lone mark.
  */
-function cleanText(text: string): string {
+export function cleanText(text: string): string {
   const t = text.replace(BIDI_CONTROLS, '').replace(BREAKS_AND_CONTROLS, ' ').trim().normalize('NFC');
   return LEADING_MARK.test(t) ? `\u25CC${t}` : t;
 }
 
 /** The view with every string in it cleaned (see {@link cleanText}); numbers and structure unchanged. */
-function cleanView<T>(value: T): T {
+export function cleanView<T>(value: T): T {
   if (typeof value === 'string') return cleanText(value) as T;
   if (Array.isArray(value)) return value.map((x: unknown) => cleanView(x)) as T;
   if (value !== null && typeof value === 'object') {

@@ -126,10 +126,10 @@ async function signInAs(t: TestContext, email: string): Promise<void> {
   await byTestId(t.page, 'board').waitFor();
 }
 
-/** Goes to a tab through the navigation, as a person would, and waits for its heading. */
+/** Goes to a tab through the navigation, as a person would, and waits until its data is drawn (no aria-busy). */
 async function openTab(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Các mục quản trị' }).getByRole('link', { name: label, exact: true }).click();
-  await page.locator('h2', { hasText: label }).waitFor();
+  await page.locator('main#view:not([aria-busy])', { has: page.locator('h2', { hasText: label }) }).waitFor();
 }
 
 beforeAll(async () => {
@@ -274,10 +274,9 @@ describe('the admin page in Chromium', () => {
     // A phone: the board scrolls sideways inside its box, the page itself does not.
     const phone = await fresh(MOBILE);
     await signInAs(phone, HEAD_EMAIL);
-    const widths = await phone.page.evaluate(() => {
-      const box = document.querySelector('.table-scroll')!;
-      return { page: document.documentElement.scrollWidth, viewport: window.innerWidth, box: box.clientWidth, table: box.scrollWidth };
-    });
+    const widths = (await phone.page.evaluate(
+      `(() => { const box = document.querySelector('.table-scroll'); return { page: document.documentElement.scrollWidth, viewport: window.innerWidth, box: box.clientWidth, table: box.scrollWidth }; })()`,
+    )) as { page: number; viewport: number; box: number; table: number };
     expect(widths.page).toBeLessThanOrEqual(widths.viewport);
     expect(widths.table).toBeGreaterThan(widths.box);
     expect(await byTestId(phone.page, `cell-${HEAD_UNIT}-${REPORT}`).textContent()).toBe('Đúng hạn');
@@ -431,7 +430,7 @@ describe('the admin page in Chromium', () => {
     const oldLink = await box.inputValue();
     expect(oldLink).toMatch(new RegExp(`^${stack.apiUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/u/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`));
     expect(await textOf(page, '[data-testid="unit-out-don-vi-x"] .msg')).toMatch(/^Đã sao chép link vào bộ nhớ tạm\. Link có hiệu lực đến \d\d\/\d\d\/\d{4} \d\d:\d\d\.$/);
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(oldLink);
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(oldLink);
 
     const member = await context.newPage();
     expect((await member.goto(oldLink))?.status()).toBe(200);
@@ -521,7 +520,7 @@ describe('the admin page in Chromium', () => {
     // Filtered by action.
     await byTestId(page, 'audit-filters').getByLabel('Thao tác').fill('api-key.create');
     await byTestId(page, 'audit-filters').getByRole('button', { name: 'Lọc' }).click();
-    await page.waitForFunction(() => [...document.querySelectorAll('li.audit__entry')].every((e) => e.getAttribute('data-action') === 'api-key.create'));
+    await page.waitForFunction(`[...document.querySelectorAll('li.audit__entry')].every((e) => e.dataset.action === 'api-key.create')`);
     expect(await entries.count()).toBe(1);
     expectNoProblems(t);
   });

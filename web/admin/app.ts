@@ -211,12 +211,18 @@ async function startApp(root: HTMLElement, session: Session): Promise<void> {
         refresh();
       },
     };
+    // aria-busy until the view's first data is drawn (assistive technology waits; so do the browser tests).
+    main.setAttribute('aria-busy', 'true');
     route.view(ctx).then(
       () => {
-        if (focus && ctx.alive()) main.querySelector<HTMLElement>('h2')?.focus();
+        if (!ctx.alive()) return;
+        main.removeAttribute('aria-busy');
+        if (focus) main.querySelector<HTMLElement>('h2')?.focus();
       },
       (error) => {
-        if (ctx.alive() && !(error instanceof ApiError && error.status === 401)) showError(main, error);
+        if (!ctx.alive()) return;
+        main.removeAttribute('aria-busy');
+        if (!(error instanceof ApiError && error.status === 401)) showError(main, error);
       },
     );
   };
