@@ -32,6 +32,11 @@ export interface FunctionAccess {
    * (and passes the scheduler role). @default - none
    */
   readonly schedules?: 'read' | 'manage';
+  /**
+   * Longest run, in seconds, for functions that do several slow things in one request (re-syncing a plan's schedules
+   * one by one). API Gateway stops waiting at 30 s. @default 10
+   */
+  readonly timeoutSeconds?: number;
   /** The reminder queue: 'send' enqueues (REMINDER_QUEUE_URL); 'consume' is its single bounded consumer. @default - none */
   readonly reminderQueue?: 'send' | 'consume';
 }
@@ -65,6 +70,8 @@ const ADMIN_FUNCTIONS: Record<EndpointFunction, { functionId: string; entry: str
     sendsEmail: true,
     publicBaseUrl: true,
     schedules: 'manage',
+    // Saving or cloning a plan re-syncs its schedules (one Scheduler call each, up to ~60 for a year).
+    timeoutSeconds: 29,
   },
   // The page shell, its assets and the OpenAPI document: no data, no rights.
   page: { functionId: 'AdminPage', entry: 'functions/admin/page.ts' },

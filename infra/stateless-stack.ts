@@ -352,6 +352,7 @@ export class StatelessStack extends Stack {
             ? `${first!.method} ${first!.path}`
             : `${functionId}: ${routes.length} routes of the HTTP API (${first!.entry})`,
         ...this.tableOf(first!, props.table),
+        ...(first!.timeoutSeconds ? { timeout: Duration.seconds(first!.timeoutSeconds) } : {}),
       });
       applyFunctionAccess(handler, first!, access);
       functions.set(functionId, handler);

@@ -19,6 +19,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fileLinkKeys } from '../../shared/adapters/secrets/link-keys';
 import { MilestoneSchema, PlanSchema, UnitSchema, type Unit } from '../../shared/domain/model';
+import { SubmissionSchema } from '../../shared/domain/submission';
 import { formatInstantVi } from '../../shared/domain/time';
 import { referenceMilestones, referencePlan } from '../../shared/reference/thanh-hoa-cum-5';
 import { SIGN_IN_REQUESTED_MESSAGE } from '../../shared/use-cases/admin-auth';
@@ -523,6 +524,120 @@ describe('the admin page in Chromium', () => {
     await page.waitForFunction(`[...document.querySelectorAll('li.audit__entry')].every((e) => e.dataset.action === 'api-key.create')`);
     expect(await entries.count()).toBe(1);
     expectNoProblems(t);
+  });
+
+  it('the board updates without reload (30 s poll), and its panel grants an extension and sends a reminder now', async () => {
+    const t = await fresh();
+    const { page } = t;
+    await page.clock.install();
+    await signInAs(t, OWN_HEAD);
+    const cellY = byTestId(page, `cell-don-vi-y-${REPORT}`);
+    expect(await cellY.textContent()).toBe('Chưa đến hạn');
+
+    // Another unit's file arrives while the page is open: the next poll shows it.
+    const uploadId = randomUUID();
+    await repos.uploads.recordSubmission(
+      SubmissionSchema.parse({
+        clusterId: OWN,
+        planId: PLAN,
+        milestoneId: REPORT,
+        unitId: 'don-vi-y',
+        uploadId,
+        objectKey: `uploads/${OWN}/${PLAN}/${REPORT}/don-vi-y/${uploadId}`,
+        fileName: 'Báo cáo của Trường Y.pdf',
+        contentType: 'application/pdf',
+        size: 2048,
+        sha256: 'a'.repeat(64),
+        receivedAt: clock.now().toISOString(),
+        late: false,
+        outcome: 'accepted',
+        receipt: 'sent',
+      }),
+    );
+    await page.clock.runFor(29_000);
+    expect(await cellY.textContent()).toBe('Chưa đến hạn');
+    await page.clock.runFor(1_000);
+    await cellY.filter({ hasText: 'Đúng hạn' }).waitFor({ timeout: 5_000 });
+    expect(await textOf(page, `[data-testid="row-don-vi-y"] .board__sum`)).toBe('1 Đúng hạn');
+
+    await byTestId(page, `cell-don-vi-x-${REPORT}`).click();
+    const panel = byTestId(page, 'cell-panel');
+    await panel.waitFor();
+    expect(await panel.locator('.empty').textContent()).toBe('Chưa có tệp nào.');
+    await panel.getByLabel('Gia hạn đến hết ngày').fill('2021-12-15');
+    await panel.getByLabel('Lý do (không bắt buộc)').fill('Đơn vị xin thêm thời gian');
+    await panel.getByRole('button', { name: 'Gia hạn', exact: true }).click();
+    await panel.locator('.msg--ok').waitFor();
+    expect(await textOf(page, '[data-testid="cell-panel"] .msg--ok')).toBe('Đã gia hạn đến hết ngày 15/12/2021.');
+    expect(await panel.locator('[data-testid="panel-status"]').textContent()).toBe('Được gia hạn');
+    expect(await textOf(page, '[data-testid="cell-panel"] .panel__ext')).toBe('Gia hạn đến hết ngày 15/12/2021');
+    expect(await byTestId(page, `cell-don-vi-x-${REPORT}`).textContent()).toBe('Gia hạn');
+
+    const since = Math.floor(Date.now() / 1000);
+    await byTestId(page, 'send-now').click();
+    await panel.locator('.msg--ok', { hasText: 'nhắc việc' }).waitFor();
+    const address = `don-vi-x.${OWN}@example.com`;
+    expect(await textOf(page, '[data-testid="cell-panel"] .msg--ok')).toBe(`Đã gửi nhắc việc tới ${address}.`);
+    const mails = await waitForMail(address, since);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('Báo cáo sơ kết 06 tháng đầu năm học');
+    await saveScreenshot(page, 'admin-2-board-extension');
+    expectNoProblems(t);
+  });
+
+  it('Đơn vị: email a link, grant an extension; Nhắc việc: send now, re-sync; Kế hoạch: copy into the next school year', async () => {
+    const t = await fresh();
+    const { page } = t;
+    await signInAs(t, OWN_HEAD);
+    await openTab(page, 'Đơn vị');
+    const since = Math.floor(Date.now() / 1000);
+    const address = `don-vi-y.${OWN}@example.com`;
+    await byTestId(page, 'email-link-don-vi-y').click();
+    const out = byTestId(page, 'unit-out-don-vi-y');
+    await out.locator('.msg--ok').waitFor();
+    expect(await textOf(page, '[data-testid="unit-out-don-vi-y"] .msg--ok')).toMatch(new RegExp(`^Đã gửi link tới ${address.replace(/\./g, '\\.')} \\(hiệu lực đến \\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d\\)\\.$`));
+    const mails = await waitForMail(address, since);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.body.text).toContain(`${stack.apiUrl}/u/`);
+
+    await byTestId(page, 'extend-truong').click();
+    const extend = byTestId(page, 'extend-form-truong');
+    await extend.getByLabel('Mốc').selectOption(REPORT);
+    await extend.getByLabel('Gia hạn đến hết ngày').fill('2021-12-12');
+    await extend.getByRole('button', { name: 'Gia hạn' }).click();
+    await byTestId(page, 'unit-out-truong').locator('.msg--ok').waitFor();
+    expect(await textOf(page, '[data-testid="unit-out-truong"] .msg--ok')).toBe('Đã gia hạn “Báo cáo sơ kết 06 tháng đầu năm học 2021 - 2022” cho đơn vị đến hết ngày 12/12/2021.');
+
+    await openTab(page, 'Nhắc việc');
+    const sendNow = byTestId(page, 'send-now-form');
+    await sendNow.getByLabel('Đơn vị').selectOption({ label: 'Công đoàn Trường Thử Nghiệm' });
+    await sendNow.getByLabel('Mốc').selectOption(REPORT);
+    await sendNow.getByRole('button', { name: 'Gửi ngay' }).click();
+    await sendNow.locator('.msg--ok').waitFor();
+    expect(await textOf(page, '[data-testid="send-now-form"] .msg--ok')).toMatch(new RegExp(`^Đã gửi “.+” tới truong\\.${OWN}@example\\.com\\.$`));
+    // Sending twice to a unit that already sent its file is refused with the API's reason.
+    await sendNow.getByLabel('Đơn vị').selectOption({ label: 'Công đoàn Trường Y' });
+    await sendNow.getByRole('button', { name: 'Gửi ngay' }).click();
+    await sendNow.locator('.msg--error').waitFor();
+    expect(await textOf(page, '[data-testid="send-now-form"] .msg--error')).toMatch(/^Công đoàn Trường Y đã nộp tài liệu của mốc "Báo cáo sơ kết 06 tháng đầu năm học 2021 - 2022" lúc \d\d:\d\d \d\d\/\d\d\/\d{4}, không cần nhắc\.$/);
+    await byTestId(page, 'reconcile').click();
+    await byTestId(page, 'reminders-result').locator('.msg--ok').waitFor();
+    expect(await textOf(page, '[data-testid="reminders-result"]')).toBe('Đã đồng bộ lịch nhắc: tạo 0, xóa 0.');
+
+    await openTab(page, 'Kế hoạch');
+    page.once('dialog', (dialog) => {
+      expect(dialog.message()).toBe('Sao chép kế hoạch năm học 2021-2022 sang năm học 2022-2023? Các mốc chỉ diễn ra một lần sẽ được bỏ qua.');
+      void dialog.accept();
+    });
+    await byTestId(page, 'clone-plan').click();
+    await byTestId(page, 'plan-result').locator('.msg--ok').waitFor();
+    expect(await textOf(page, '[data-testid="plan-result"] .msg--ok p')).toMatch(/^Đã tạo kế hoạch năm học 2022-2023: 1 mốc\. Lịch nhắc: tạo \d+\.$/);
+    await page.getByRole('button', { name: 'Mở kế hoạch năm học 2022-2023' }).click();
+    await page.waitForFunction(`document.querySelector('#pick-plan')?.value === '2022-2023'`);
+    await page.locator('main#view:not([aria-busy])').waitFor();
+    expect(await page.locator('#pick-plan option').allTextContents()).toEqual(['Năm học 2022-2023', 'Năm học 2021-2022']);
+    expect(await byTestId(page, `milestone-${REPORT}`).locator('dd').first().textContent()).toContain('10/12/2022');
+    expectNoProblems(t, [failedLoad(`/api/clusters/${OWN}/plans/${PLAN}/reminders/send-now`, '409 (Conflict)')]);
   });
 
   it('the province viewer sees the reference cluster read-only: no write action anywhere, no Khóa API tab', async () => {

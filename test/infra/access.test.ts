@@ -513,6 +513,12 @@ describe('function access (from functions/routes.ts)', () => {
       );
     });
 
+    it('sizing: AdminApi may run 29 s (a plan re-sync is one Scheduler call per schedule), the other two 10 s', () => {
+      const timeoutOf = (id: string) =>
+        resources()[logicalIdOf(built.stateless.functions.get(id)!.node.defaultChild as CfnElement)]!.Properties.Timeout;
+      expect(['AdminApi', 'AdminAuth', 'AdminPage'].map(timeoutOf)).toEqual([29, 10, 10]);
+    });
+
     it('AdminAuth: the table and GSI1 (no Scan) and SES only: no bucket, schedule, secret or queue', () => {
       expect(everythingOf('AdminAuth')).toEqual(sortPairs([...logsAndTraces('AdminAuth'), ...tableReadWrite(), ...sesSend()]));
     });

@@ -116,7 +116,8 @@ async function startApp(root: HTMLElement, session: Session): Promise<void> {
   let planId: string | undefined;
 
   const loadPlans = async (prefer?: string) => {
-    plans = (await api<Res<'ListPlans'>>('GET', clusterPath(cluster.clusterId, 'plans'))).plans;
+    // Newest school year first.
+    plans = (await api<Res<'ListPlans'>>('GET', clusterPath(cluster.clusterId, 'plans'))).plans.sort((a, b) => b.schoolYear.startYear - a.schoolYear.startYear);
     const stored = prefer ?? store.get(`ctd.plan.${cluster.clusterId}`);
     planId = plans.some((p) => p.planId === stored) ? stored : defaultPlanId(plans);
   };

@@ -47,6 +47,8 @@ export async function boardView(ctx: ViewContext): Promise<void> {
   });
   let openCell: { unitId: string; milestoneId: string } | undefined;
   dialog.addEventListener('close', () => (openCell = undefined));
+  /** The panel's messages: kept when the panel is redrawn after an action's reload. */
+  const panelResult = h('div', { class: 'result', 'aria-live': 'polite' });
 
   ctx.root.append(
     heading('Bảng theo dõi', h('p', { class: 'view-sub' }, plan.title)),
@@ -158,8 +160,8 @@ export async function boardView(ctx: ViewContext): Promise<void> {
     const unit = board?.units.find((u) => u.unitId === unitId);
     const milestone = board?.milestones.find((m) => m.milestoneId === milestoneId);
     if (!cell || !unit || !milestone) return;
+    if (openCell?.unitId !== unitId || openCell.milestoneId !== milestoneId) panelResult.replaceChildren();
     openCell = { unitId, milestoneId };
-    const panelResult = h('div', { class: 'result', 'aria-live': 'polite' });
     const versions = [...cell.versions].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
     const actions: Child[] = [];
     if (ctx.canWrite) {

@@ -31,8 +31,8 @@ export async function keysView(ctx: ViewContext): Promise<void> {
           void busy(revoke as HTMLButtonElement, () =>
             attempt(result, async () => {
               await api<Res<'RevokeApiKey'>>('DELETE', `${path}/${encodeURIComponent(k.keyId)}`);
-              fill(result, message('ok', `Đã thu hồi khóa “${k.name}”.`));
               await load();
+              fill(result, message('ok', `Đã thu hồi khóa “${k.name}”.`));
             }),
           );
         },
@@ -59,6 +59,8 @@ export async function keysView(ctx: ViewContext): Promise<void> {
     void busy(form, async () => {
       try {
         const created = await api<Res<'CreateApiKey'>>('POST', path, { name: name.value });
+        name.value = '';
+        await load();
         const box = h('input', { type: 'text', readonly: true, value: created.key, class: 'linkbox', 'data-testid': 'new-key', 'aria-label': 'Khóa API mới' });
         box.addEventListener('focus', () => box.select());
         const copied = h('span', { class: 'hint', 'aria-live': 'polite' });
@@ -84,8 +86,6 @@ export async function keysView(ctx: ViewContext): Promise<void> {
             ),
           ),
         );
-        name.value = '';
-        await load();
       } catch (error) {
         showError(result, error, form);
       }

@@ -135,8 +135,8 @@ export async function planView(ctx: ViewContext): Promise<void> {
               void busy(remove, () =>
                 attempt(result, async () => {
                   const answer = await api<Res<'DeleteMilestone'>>('DELETE', planPath(ctx, plan!, 'milestones', m.milestoneId));
-                  fill(result, message('ok', `Đã xóa mốc “${m.title}”. Lịch nhắc: tạo ${answer.schedules.created}, xóa ${answer.schedules.deleted}.`));
                   await load();
+                  fill(result, message('ok', `Đã xóa mốc “${m.title}”. Lịch nhắc: tạo ${answer.schedules.created}, xóa ${answer.schedules.deleted}.`));
                 }),
               );
             },
@@ -326,6 +326,7 @@ export async function planView(ctx: ViewContext): Promise<void> {
         try {
           const answer = await api<Res<'SaveMilestone'>>('PUT', planPath(ctx, plan!, 'milestones', milestoneId), body);
           formArea.replaceChildren();
+          await load();
           fill(
             result,
             message(
@@ -335,7 +336,6 @@ export async function planView(ctx: ViewContext): Promise<void> {
               plannedList(answer.schedules, milestoneId),
             ),
           );
-          await load();
           result.scrollIntoView({ block: 'nearest' });
         } catch (error) {
           showError(formResult, error, form);

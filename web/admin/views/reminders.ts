@@ -60,8 +60,8 @@ export async function remindersView(ctx: ViewContext): Promise<void> {
           void busy(sync as HTMLButtonElement, () =>
             attempt(result, async () => {
               const done = await api<ScheduleReport>('POST', planPath(ctx, plan!, 'reminders', 'reconcile'));
-              fill(result, message('ok', `Đã đồng bộ lịch nhắc: tạo ${done.created}, xóa ${done.deleted}.`));
               await load();
+              fill(result, message('ok', `Đã đồng bộ lịch nhắc: tạo ${done.created}, xóa ${done.deleted}.`));
             }),
           ),
         { 'data-testid': 'reconcile' },

@@ -235,15 +235,17 @@ export async function unitsView(ctx: ViewContext): Promise<void> {
       };
       void busy(form, async () => {
         try {
+          let done: string;
           if (existing) {
             const saved = await api<Res<'UpdateUnit'>>('PUT', unitPath(existing.unitId), body);
-            fill(result, message('ok', `Đã lưu đơn vị “${saved.unit.name}”.`));
+            done = `Đã lưu đơn vị “${saved.unit.name}”.`;
           } else {
             const created = await api<Res<'CreateUnit'>>('POST', clusterPath(ctx.cluster.clusterId, 'units'), { ...body, unitId: idInput.value.trim() });
-            fill(result, message('ok', `Đã thêm đơn vị “${created.unit.name}”.`));
+            done = `Đã thêm đơn vị “${created.unit.name}”.`;
           }
           formArea.replaceChildren();
           await load();
+          fill(result, message('ok', done));
         } catch (error) {
           showError(formResult, error, form);
         }
