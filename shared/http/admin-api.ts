@@ -7,14 +7,10 @@ import { z } from 'zod';
 import { ApiKeyInfoSchema, SecretTokenSchema } from '../domain/admin';
 import { AuditEntrySchema, AuditFilterSchema } from '../domain/audit';
 import {
-  AssignmentSchema,
   ClusterIdSchema,
   ClusterSchema,
-  DocumentRequirementSchema,
-  DueSchema,
   EmailSchema,
   MilestoneIdSchema,
-  MilestoneKindSchema,
   MilestoneSchema,
   PlanIdSchema,
   PlanSchema,
@@ -112,22 +108,7 @@ export const UnitBodySchema = z.object({
 export const NewUnitBodySchema = UnitBodySchema.extend({ unitId: UnitIdSchema });
 
 /** A milestone as the plan editor sends it (cluster, plan and id come from the path). */
-export const MilestoneBodySchema = z.object({
-  order: z.number().int().min(0),
-  kind: MilestoneKindSchema,
-  title: TextSchema,
-  due: DueSchema,
-  dueText: TextSchema.optional(),
-  place: TextSchema.optional(),
-  participants: TextSchema.optional(),
-  content: z.array(TextSchema).default([]),
-  assignments: z.array(AssignmentSchema).default([]),
-  document: DocumentRequirementSchema.optional(),
-  reminderOffsets: MilestoneSchema.shape.reminderOffsets,
-  cutoffDate: LocalDateSchema.optional(),
-  recurring: z.boolean().default(true),
-  notes: z.array(TextSchema).default([]),
-});
+export const MilestoneBodySchema = MilestoneSchema.omit({ clusterId: true, planId: true, milestoneId: true });
 
 const IssuedLinkSchema = z.object({ url: z.string(), expiresAt: z.string(), planId: PlanIdSchema, linkVersion: z.number().int() });
 

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { objectCreatedHandlers, reminderHandler, type BucketAccess } from '../../functions/routes';
 import type { BuiltApp } from '../../infra/build-app';
 import {
+  EXPECTED_DYNAMODB_ACTIONS,
   asList,
   cdkJsonContext,
   deployedFunctions,
@@ -452,17 +453,7 @@ describe('function access (from functions/routes.ts)', () => {
     const tableArn = () =>
       `import(${exportNameOf(stateful, { 'Fn::GetAtt': [logicalIdOf(built.stateful.table.node.defaultChild as CfnElement), 'Arn'] })})`;
     const tableReadWrite = () =>
-      [
-        'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:DescribeTable',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:UpdateItem',
-      ].flatMap((action) => [
+      EXPECTED_DYNAMODB_ACTIONS.readWrite.flatMap((action) => [
         [action, tableArn()],
         [action, `${tableArn()}/index/GSI1`],
       ]);

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { httpRoutes, mailEventHandler, reminderHandler, reminderSender } from '../../functions/routes';
 import type { BuiltApp } from '../../infra/build-app';
 import { STALE_CLAIM_MS } from '../../shared/use-cases/reminders';
-import { asList, cdkJsonContext, render, statementsOf, type Resources, type Statement, synthesizeOnce } from './support';
+import { EXPECTED_DYNAMODB_ACTIONS, asList, cdkJsonContext, render, statementsOf, type Resources, type Statement, synthesizeOnce } from './support';
 
 const context = cdkJsonContext() as { appOrigin: string; mailFrom: string };
 
@@ -80,17 +80,7 @@ describe('reminders', () => {
     expect(names).toHaveLength(1);
     return `import(${names[0]})`;
   };
-  const READ_WRITE = [
-    'dynamodb:BatchGetItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:DescribeTable',
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-  ];
+  const READ_WRITE = EXPECTED_DYNAMODB_ACTIONS.readWrite;
   /** What every function role has: its log group, X-Ray, and the read-write table grant. */
   const basePairs = (id: string) => {
     const logGroupId = resources()[fnIdOf(id)]!.Properties.LoggingConfig.LogGroup.Ref as string;

@@ -12,29 +12,8 @@ import { StatefulStack } from '../../infra/stateful-stack';
 import { groupRoutesByFunction, StatelessStack, type StatelessStackProps } from '../../infra/stateless-stack';
 import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table';
 import { adminEndpoints } from '../../shared/http/admin-api';
-import { asList, cdkJsonContext, deployedFunctions, newTestApp, statementsOf, type Resources, synthesizeOnce } from './support';
+import { EXPECTED_DYNAMODB_ACTIONS, asList, cdkJsonContext, deployedFunctions, newTestApp, statementsOf, type Resources, synthesizeOnce } from './support';
 
-// An oracle independent of the construct's own constant: what each access level may do, per the project rules.
-const EXPECTED_DYNAMODB_ACTIONS = {
-  read: [
-    'dynamodb:BatchGetItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:DescribeTable',
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-  ],
-  readWrite: [
-    'dynamodb:BatchGetItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:DescribeTable',
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-  ],
-} as const;
 
 /**
  * Every function the app deploys: one per distinct function of the HTTP routes (`functionId ?? id`), one per

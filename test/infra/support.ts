@@ -195,3 +195,25 @@ export function deployedFunctions(): DeployedFunction[] {
   );
   return [...routeFunctions, ...handlers];
 }
+
+// An oracle independent of the construct's own constant: what each access level may do, per the project rules.
+export const EXPECTED_DYNAMODB_ACTIONS = {
+  read: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+  ],
+  readWrite: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+  ],
+} as const;
