@@ -102,9 +102,10 @@ async function startApp(root: HTMLElement, session: Session): Promise<void> {
     stopView = [];
     window.removeEventListener('hashchange', onHash);
   };
-  onUnauthorized(() => {
+  onUnauthorized((error) => {
     stop();
-    renderSignInForm(root, 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.');
+    history.replaceState(null, '', '/admin');
+    renderSignInForm(root, error.message);
   });
 
   if (session.clusters.length === 0) {
@@ -122,7 +123,8 @@ async function startApp(root: HTMLElement, session: Session): Promise<void> {
     planId = plans.some((p) => p.planId === stored) ? stored : defaultPlanId(plans);
   };
 
-  const main = h('main', { id: 'view', class: 'main', tabindex: '-1' });
+  // Busy until the first view has drawn its data (see render).
+  const main = h('main', { id: 'view', class: 'main', tabindex: '-1', 'aria-busy': 'true' });
   const nav = h('nav', { class: 'tabs', 'aria-label': 'Các mục quản trị' });
   const pickers = h('div', { class: 'top__pickers' });
   const signOut = button('Đăng xuất', () => {
@@ -155,7 +157,11 @@ async function startApp(root: HTMLElement, session: Session): Promise<void> {
       clusterSelect.addEventListener('change', () => {
         cluster = session.clusters.find((c) => c.clusterId === clusterSelect.value) ?? cluster;
         store.set('ctd.cluster', cluster.clusterId);
-        void loadPlans().then(refresh, (error) => showError(main, error));
+        main.setAttribute('aria-busy', 'true');
+        void loadPlans().then(refresh, (error) => {
+          main.removeAttribute('aria-busy');
+          showError(main, error);
+        });
       });
       children.push(h('div', { class: 'picker' }, h('label', { for: 'pick-cluster' }, 'Cụm'), clusterSelect));
     } else {
@@ -207,7 +213,14 @@ async function startApp(root: HTMLElement, session: Session): Promise<void> {
       alive: () => mine === generation,
       cleanup: (f) => stopView.push(f),
       reloadPlans: async (prefer) => {
-        await loadPlans(prefer);
+        main.setAttribute('aria-busy', 'true');
+        try {
+          await loadPlans(prefer);
+        } catch (error) {
+          main.removeAttribute('aria-busy');
+          showError(main, error);
+          return;
+        }
         if (prefer) store.set(`ctd.plan.${cluster.clusterId}`, prefer);
         refresh();
       },
