@@ -31,6 +31,11 @@ export type TableEnv = z.infer<typeof TableEnvSchema>;
 export const AdminRouterEnvSchema = z.object({
   /** Local stack and tests: check every admin JSON response against its schema (a mismatch is a 500). */
   CHECK_RESPONSES: z.enum(['true', 'false']).optional(),
+  /**
+   * Sign-in requests allowed per client address per hour (default 30). An office behind one NAT address may need
+   * more; the test harness raises it because every test browser comes from 127.0.0.1.
+   */
+  SIGN_IN_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
 export const ClockEnvSchema = z.object({

@@ -5,14 +5,10 @@
 import { z } from 'zod';
 import { ClusterIdSchema } from './model';
 
-export const ACTOR_TYPES = ['admin', 'api-key', 'unit', 'system'] as const;
+import { ACTOR_TYPES } from './labels';
+
+export { ACTOR_TYPES, ACTOR_TYPE_LABELS } from './labels';
 export const ActorTypeSchema = z.enum(ACTOR_TYPES);
-export const ACTOR_TYPE_LABELS: Record<z.infer<typeof ActorTypeSchema>, string> = {
-  admin: 'Quản trị',
-  'api-key': 'Khóa API',
-  unit: 'Đơn vị',
-  system: 'Hệ thống',
-};
 
 export const AuditEntrySchema = z.object({
   clusterId: ClusterIdSchema,

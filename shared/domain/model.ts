@@ -5,7 +5,11 @@
  * Every identifier is a readable slug; every stored key starts with the cluster (see docs/data-model.md).
  */
 import { z } from 'zod';
+import { MILESTONE_KINDS, RECIPIENTS, UNIT_ROLES } from './labels';
 import { LocalDateSchema, LocalMonthSchema, ictDateOf, schoolYearOf } from './time';
+
+export { MILESTONE_KINDS, MILESTONE_KIND_LABELS, RECIPIENTS, RECIPIENT_LABELS, UNIT_ROLES, UNIT_ROLE_LABELS } from './labels';
+export type { MilestoneKind, Recipient, UnitRole } from './labels';
 
 /** A readable, URL-safe identifier: lowercase ASCII words joined by hyphens. */
 export const SlugSchema = z
@@ -38,14 +42,7 @@ export const EmailSchema = z
   .toLowerCase()
   .pipe(z.email({ message: 'Địa chỉ email không hợp lệ' }).max(254));
 
-export const UNIT_ROLES = ['cum-truong', 'cum-pho', 'thanh-vien'] as const;
 export const UnitRoleSchema = z.enum(UNIT_ROLES);
-export type UnitRole = z.infer<typeof UnitRoleSchema>;
-export const UNIT_ROLE_LABELS: Record<UnitRole, string> = {
-  'cum-truong': 'Cụm trưởng',
-  'cum-pho': 'Cụm phó',
-  'thanh-vien': 'Thành viên',
-};
 
 export const ContactSchema = z.object({
   name: TextSchema,
@@ -85,26 +82,7 @@ export const UnitSchema = z.object({
 });
 export type Unit = z.infer<typeof UnitSchema>;
 
-export const MILESTONE_KINDS = [
-  'registration',
-  'covenant',
-  'report',
-  'self-score',
-  'conference',
-  'event',
-  'award-dossier',
-] as const;
 export const MilestoneKindSchema = z.enum(MILESTONE_KINDS);
-export type MilestoneKind = z.infer<typeof MilestoneKindSchema>;
-export const MILESTONE_KIND_LABELS: Record<MilestoneKind, string> = {
-  registration: 'Đăng ký thi đua',
-  covenant: 'Giao ước thi đua',
-  report: 'Báo cáo',
-  'self-score': 'Bảng tự chấm điểm',
-  conference: 'Hội nghị',
-  event: 'Sự kiện',
-  'award-dossier': 'Hồ sơ khen thưởng',
-};
 
 /**
  * When a milestone falls due.
@@ -130,13 +108,7 @@ export const UnitSelectorSchema = z.discriminatedUnion('type', [
 ]);
 export type UnitSelector = z.infer<typeof UnitSelectorSchema>;
 
-export const RECIPIENTS = ['cum-truong', 'cdvc-tinh'] as const;
 export const RecipientSchema = z.enum(RECIPIENTS);
-export type Recipient = z.infer<typeof RecipientSchema>;
-export const RECIPIENT_LABELS: Record<Recipient, string> = {
-  'cum-truong': 'Đơn vị Cụm trưởng',
-  'cdvc-tinh': 'Công đoàn Viên chức tỉnh',
-};
 
 export const AssignmentSchema = z.object({ who: UnitSelectorSchema, task: TextSchema });
 export type Assignment = z.infer<typeof AssignmentSchema>;

@@ -8,8 +8,9 @@ import { deadlineOf } from './deadlines';
 import { ClusterIdSchema, MilestoneIdSchema, PlanIdSchema, type Milestone, type Plan } from './model';
 import { addDays, startOfIctDay, type LocalDate } from './time';
 
-export const REMINDER_KINDS = ['reminder', 'overdue', 'digest'] as const;
-export type ReminderKind = (typeof REMINDER_KINDS)[number];
+import { REMINDER_KINDS } from './labels';
+
+export { REMINDER_KINDS, type ReminderKind } from './labels';
 
 /** What a schedule carries to the reminder handler (the Scheduler target's Input). */
 export const ReminderEventSchema = z.object({

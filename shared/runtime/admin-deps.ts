@@ -31,6 +31,7 @@ export function authDepsFromEnv(): SignInDeps & { checkResponses: boolean } {
     clock,
     baseUrl: env.PUBLIC_BASE_URL,
     checkResponses: env.CHECK_RESPONSES === 'true',
+    ...(env.SIGN_IN_LIMIT_PER_IP ? { perIpLimit: env.SIGN_IN_LIMIT_PER_IP } : {}),
   };
 }
 

@@ -47,6 +47,8 @@ export interface SignInDeps extends AuthDeps {
   mailer: Mailer;
   /** The app's origin, for the link. */
   baseUrl: string;
+  /** Sign-in requests allowed per client address per hour. @default SIGN_IN_RATE_LIMITS.perIp.limit */
+  perIpLimit?: number;
 }
 
 const nowSeconds = (clock: Clock): number => Math.floor(clock.now().getTime() / 1000);
@@ -101,7 +103,11 @@ export async function requestSignIn(deps: SignInDeps, request: { email: string; 
   const now = deps.clock.now().getTime();
   const limits: Array<[string, { limit: number; windowSeconds: number }]> = [
     [`signin-email#${sha256Hex(email)}`, SIGN_IN_RATE_LIMITS.perEmail],
-    ...(request.clientIp ? ([[`signin-ip#${request.clientIp}`, SIGN_IN_RATE_LIMITS.perIp]] as Array<[string, { limit: number; windowSeconds: number }]>) : []),
+    ...(request.clientIp
+      ? ([[`signin-ip#${request.clientIp}`, { ...SIGN_IN_RATE_LIMITS.perIp, limit: deps.perIpLimit ?? SIGN_IN_RATE_LIMITS.perIp.limit }]] as Array<
+          [string, { limit: number; windowSeconds: number }]
+        >)
+      : []),
   ];
   for (const [bucket, { limit, windowSeconds }] of limits) {
     const window = rateWindow(now, windowSeconds);
