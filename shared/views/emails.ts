@@ -45,6 +45,9 @@ function contactLine(v: UploadEmailView): string | undefined {
   return [`Đ/c ${v.contact.name}`, v.contact.position, v.contact.email, v.contact.phone && `ĐT ${v.contact.phone}`].filter(Boolean).join(' – ');
 }
 
+/** A value that is a whole web address becomes a link (escaped like any text); anything else stays text. */
+const linkOrText = (value: string): SafeHtml | string => (/^https?:\/\/[^\s"<>]+$/.test(value) ? html`<a href="${value}">${value}</a>` : value);
+
 /** The HTML of a transactional email: an intro, a table of facts, paragraphs, a footer. */
 export function layout(title: string, intro: string, rows: Array<[string, string]>, after: string[], footer: string): SafeHtml {
   return html`<!doctype html>
@@ -52,7 +55,7 @@ export function layout(title: string, intro: string, rows: Array<[string, string
 <body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933;line-height:1.5">
 <p>${intro}</p>
 <table cellpadding="6" style="border-collapse:collapse">
-${rows.map(([k, val]) => html`<tr><th align="left" style="border-bottom:1px solid #ddd;vertical-align:top">${k}</th><td style="border-bottom:1px solid #ddd;word-break:break-all">${val}</td></tr>`)}
+${rows.map(([k, val]) => html`<tr><th align="left" style="border-bottom:1px solid #ddd;vertical-align:top">${k}</th><td style="border-bottom:1px solid #ddd;word-break:break-all">${linkOrText(val)}</td></tr>`)}
 </table>
 ${after.map((p) => html`<p>${p}</p>`)}
 <p style="color:#6b7280;font-size:12px">${footer}</p>

@@ -44,7 +44,8 @@ describe('renderUnitLinkEmail', () => {
       ].join('\n'),
     );
     expect(email.html).toContain('<title>Đường link nộp tài liệu</title>');
-    expect(email.html).toContain(`<td style="border-bottom:1px solid #ddd;word-break:break-all">${URL}</td>`);
+    // A link the reader can click (mail clients do not all turn plain addresses into links).
+    expect(email.html).toContain(`<td style="border-bottom:1px solid #ddd;word-break:break-all"><a href="${URL}">${URL}</a></td>`);
     expect(email.text.normalize('NFC')).toBe(email.text);
   });
 
