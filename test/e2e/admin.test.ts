@@ -27,6 +27,7 @@ import { issueLink } from '../../shared/use-cases/links';
 import { adminEmailsOf } from '../../shared/use-cases/units';
 import { signIn, signInUrlFor, stackRepos } from '../support/admin';
 import { MOBILE, launchBrowser, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
+import { minimalPdf } from '../support/files';
 
 const stack = inject('stack');
 const { repos, clock, close: closeRepos } = stackRepos(stack);
@@ -78,20 +79,6 @@ async function waitForMail(address: string, since: number, matches: (mail: Store
   }
 }
 
-/** A minimal well-formed PDF (one empty page). */
-function minimalPdf(note: string): Buffer {
-  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>', `<< /Title (${note}) >>`];
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((object, i) => {
-    offsets.push(Buffer.byteLength(body, 'latin1'));
-    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(body, 'latin1');
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 4 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, 'latin1');
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import { formatInstantVi } from '../../shared/domain/time';
 import { offsetClock, type Clock } from '../../shared/ports/clock';
 import { toDocumentClient } from '../../shared/runtime/aws-clients';
 import { issueLink, revokeLinks, type LinkDeps } from '../../shared/use-cases/links';
+import { minimalPdf } from '../support/files';
 import { launchBrowser, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
 
 const CLUSTER = 'thanh-hoa-cum-5';
@@ -57,28 +58,7 @@ async function linkFor(unitId: string): Promise<{ url: string; token: string }> 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Files
-
-/** A minimal but well-formed PDF (one empty A4 page), with a correct cross-reference table. */
-function minimalPdf(note: string): Buffer {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
-    `<< /Title (${note}) >>`,
-  ];
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((object, i) => {
-    offsets.push(Buffer.byteLength(body, 'latin1'));
-    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(body, 'latin1');
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  body += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 4 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, 'latin1');
-}
+// Files and times
 
 /** The "HH:mm dd/mm/yyyy" labels of every minute from `from` to `to` (stack time). */
 function minuteLabels(from: Date, to: Date): string[] {
