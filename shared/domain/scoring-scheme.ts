@@ -103,7 +103,7 @@ const ScoringSchemeObject = z.object({
   changeReason: TextSchema.optional(),
   /** Điểm chuẩn: what the groups' maxima add up to. */
   base: MaximumSchema.default(100),
-  groups: z.array(CriteriaGroupSchema).min(1, 'Cần ít nhất một nhóm tiêu chí').max(20),
+  groups: z.array(CriteriaGroupSchema).min(1, 'Cần ít nhất một nhóm tiêu chí').max(12, 'Tối đa 12 nhóm tiêu chí (bảng tổng hợp in trên một trang A4 ngang)'),
   bonus: BonusSchema,
   deductions: DeductionsSchema,
   bands: z.array(BandSchema).min(1, 'Cần ít nhất một mức xếp loại').max(10),

