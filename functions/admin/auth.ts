@@ -18,14 +18,7 @@ export const handler = adminRouter<'auth'>(
     }),
     OpenSession: async ({ body, requestId }) => {
       const opened = await openSession(deps, body.token, requestId);
-      const principal = {
-        kind: 'session' as const,
-        email: opened.session.email,
-        sessionHash: '',
-        csrfToken: opened.session.csrfToken,
-        expiresAt: opened.session.expiresAt,
-      };
-      return { body: await describeSession(deps, principal), cookies: [sessionCookie(opened.sessionId)] };
+      return { body: await describeSession(deps, opened.session, opened.grants), cookies: [sessionCookie(opened.sessionId)] };
     },
     GetSession: async ({ principal }) => {
       if (principal.kind !== 'session') throw new Error('unreachable: session endpoints refuse API keys');

@@ -135,6 +135,8 @@ export interface OpenedSession {
   /** The cookie value (shown to no one else, stored only as a hash). */
   sessionId: string;
   session: Session;
+  /** The address's grants as read to open the session. */
+  grants: AdminGrant[];
 }
 
 /** Spends a sign-in link and opens a session. Used, expired and unknown links are told apart for the person. */
@@ -172,7 +174,7 @@ export async function openSession(deps: AuthDeps, token: string, requestId?: str
       ...(requestId ? { requestId } : {}),
     });
   }
-  return { sessionId, session };
+  return { sessionId, session, grants };
 }
 
 export interface Credentials {
@@ -224,8 +226,13 @@ export async function clusterAccess(deps: AuthDeps, principal: Principal, cluste
 }
 
 /** Who is signed in, with the CSRF token the page sends back on every change and the clusters they reach. */
-export async function describeSession(deps: AuthDeps, principal: Extract<Principal, { kind: 'session' }>) {
-  const clusters = await clustersOfGrants(deps.repos, await deps.repos.auth.grantsOf(principal.email));
+export async function describeSession(
+  deps: AuthDeps,
+  principal: Pick<Session, 'email' | 'csrfToken' | 'expiresAt'>,
+  /** Already read by the caller (opening a session); read here otherwise. */
+  grants?: readonly AdminGrant[],
+) {
+  const clusters = await clustersOfGrants(deps.repos, grants ?? (await deps.repos.auth.grantsOf(principal.email)));
   return {
     email: principal.email,
     csrfToken: principal.csrfToken,

@@ -28,6 +28,7 @@ import { adminEmailsOf } from '../../shared/use-cases/units';
 import { signIn, signInUrlFor, stackRepos } from '../support/admin';
 import { MOBILE, launchBrowser, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
 import { minimalPdf } from '../support/files';
+import { waitForMail as waitForMailIn, type StoredEmail } from '../support/mailbox';
 
 const stack = inject('stack');
 const { repos, clock, close: closeRepos } = stackRepos(stack);
@@ -55,29 +56,8 @@ const DESKTOP: BrowserContextOptions = { viewport: { width: 1366, height: 900 },
 
 // ---------------------------------------------------------------------------------------------------------------
 
-interface StoredEmail {
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string };
-  at: number;
-}
-
-/** Mail to `address` that the emulator stamped at or after `since` (epoch seconds). */
-async function mailSince(address: string, since: number): Promise<StoredEmail[]> {
-  const response = await fetch(`${stack.mailboxUrl}/store?since=${since}`);
-  expect(response.status).toBe(200);
-  const { emails } = (await response.json()) as { emails: StoredEmail[] };
-  return emails.filter((e) => e.destination.to.includes(address) && e.at >= since);
-}
-
-async function waitForMail(address: string, since: number, matches: (mail: StoredEmail) => boolean = () => true, timeoutMs = 10_000): Promise<StoredEmail[]> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await mailSince(address, since)).filter(matches);
-    if (found.length > 0 || Date.now() > until) return found;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitForMail = (address: string, since: number, matches?: (mail: StoredEmail) => boolean) =>
+  waitForMailIn(stack, address, { since, ...(matches ? { matches } : {}) });
 
 
 // ---------------------------------------------------------------------------------------------------------------

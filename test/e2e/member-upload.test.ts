@@ -25,6 +25,7 @@ import { toDocumentClient } from '../../shared/runtime/aws-clients';
 import { issueLink, revokeLinks, type LinkDeps } from '../../shared/use-cases/links';
 import { minimalPdf } from '../support/files';
 import { launchBrowser, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
+import { waitForMail as waitForMailIn, type StoredEmail } from '../support/mailbox';
 
 const CLUSTER = 'thanh-hoa-cum-5';
 const PLAN = '2021-2022';
@@ -72,31 +73,8 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 // ---------------------------------------------------------------------------------------------------------------
 // The SES emulator's mailbox
 
-interface StoredEmail {
-  messageId: string;
-  from: string;
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-  at: number;
-}
-
-async function mailTo(address: string): Promise<StoredEmail[]> {
-  const response = await fetch(`${stack.sesEndpoint}/store`);
-  expect(response.status).toBe(200);
-  const { emails } = (await response.json()) as { emails: StoredEmail[] };
-  return emails.filter((e) => [...e.destination.to, ...e.destination.cc, ...e.destination.bcc].includes(address));
-}
-
 /** The recorder sends mail right after recording, so it may still be on its way when the page has reloaded. */
-async function waitForMail(address: string, matches: (e: StoredEmail) => boolean, timeoutMs = 10_000): Promise<StoredEmail[]> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await mailTo(address)).filter(matches);
-    if (found.length > 0 || Date.now() > until) return found;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitForMail = (address: string, matches: (e: StoredEmail) => boolean) => waitForMailIn(stack, address, { matches });
 
 // ---------------------------------------------------------------------------------------------------------------
 // The page

@@ -11,6 +11,7 @@ import type { Repositories } from '../../shared/ports/repositories';
 import type { SendRef } from '../../shared/ports/send-log';
 import { adminEmailsOf } from '../../shared/use-cases/units';
 import { apiKeyFor, signIn, stackRepos, type AdminSession } from '../support/admin';
+import { mailTo as mailboxTo } from '../support/mailbox';
 
 const stack = inject('stack');
 const CLUSTER = `nhac-${randomUUID().slice(0, 8)}`;
@@ -105,15 +106,7 @@ const sentPath = `/api/clusters/${CLUSTER}/plans/${PLAN}/reminders/sent`;
 const sendNowPath = `/api/clusters/${CLUSTER}/plans/${PLAN}/reminders/send-now`;
 const sendNow = (unitId: string, milestoneId: string) => api('POST', sendNowPath, head.headers, { unitId, milestoneId });
 
-interface StoredEmail {
-  subject: string;
-  destination: { to: string[] };
-  body: { text: string; html: string };
-}
-async function mailTo(address: string): Promise<StoredEmail[]> {
-  const store = (await (await fetch(`${stack.mailboxUrl}/store`)).json()) as { emails: StoredEmail[] };
-  return store.emails.filter((e) => e.destination.to.includes(address));
-}
+const mailTo = (address: string) => mailboxTo(stack, address);
 const sendNowAudit = async () => (await repos.audit.list(CLUSTER, { action: 'reminder.send-now' }, { limit: 20 })).entries;
 
 describe('GET …/reminders/sent', () => {

@@ -15,6 +15,7 @@ import { logger } from '../../shared/runtime/logger';
 import { SIGN_IN_REQUESTED_MESSAGE } from '../../shared/use-cases/admin-auth';
 import { LOCAL_CREDENTIALS } from '../../local/emulators';
 import { stackRepos } from '../support/admin';
+import { mailTo as mailboxTo, type StoredEmail } from '../support/mailbox';
 
 const stack = inject('stack');
 const tag = randomBytes(4).toString('hex');
@@ -30,18 +31,9 @@ let repos: Repositories;
 let clock: Clock;
 let close: () => void;
 
-interface Mail {
-  subject: string;
-  destination: { to: string[] };
-  body: { text: string; html: string };
-  at: number;
-}
-
+type Mail = StoredEmail;
 /** Mail to `address` stored since `since` (epoch seconds, as the emulator stamps it). */
-async function mailTo(address: string, since: number): Promise<Mail[]> {
-  const store = (await (await fetch(`${stack.mailboxUrl}/store?since=${since}`)).json()) as { emails: Mail[] };
-  return store.emails.filter((e) => e.destination.to.includes(address) && e.at >= since);
-}
+const mailTo = (address: string, since: number) => mailboxTo(stack, address, since);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 const LINK = new RegExp(`${stack.apiUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/admin/dang-nhap#t=([A-Za-z0-9_-]{43})`);

@@ -13,6 +13,7 @@ import type { OutgoingEmail } from '../../shared/ports/mailer';
 import { adminEmailsOf, emailUnitLink, updateUnit } from '../../shared/use-cases/units';
 import { signIn, stackRepos, type AdminSession } from '../support/admin';
 import { CallCounter, freshTable } from '../support/aws';
+import { mailTo as mailboxTo } from '../support/mailbox';
 
 const stack = inject('stack');
 const tag = randomBytes(4).toString('hex');
@@ -76,12 +77,7 @@ async function auditEntries(action: string): Promise<AuditEntry[]> {
   return entries;
 }
 
-async function mailTo(address: string): Promise<Array<{ subject: string; destination: { to: string[] }; body: { text: string; html: string } }>> {
-  const store = (await (await fetch(`${stack.mailboxUrl}/store`)).json()) as {
-    emails: Array<{ subject: string; destination: { to: string[] }; body: { text: string; html: string } }>;
-  };
-  return store.emails.filter((e) => e.destination.to.includes(address));
-}
+const mailTo = (address: string) => mailboxTo(stack, address);
 
 describe('POST /api/clusters/{clusterId}/units', () => {
   it('adds a member unit with link version 1, not a sample, and records who did it', async () => {

@@ -21,6 +21,7 @@ import { referenceCluster, referenceMilestones, referencePlan } from '../../shar
 import { reconcileSchedules, runReminder, type ReminderDeps } from '../../shared/use-cases/reminders';
 import { LOCAL_CREDENTIALS } from '../../local/emulators';
 import { CallCounter, freshTable } from '../support/aws';
+import { mailTo as mailboxTo } from '../support/mailbox';
 
 const stack = inject('stack');
 const CLUSTER = 'cum-nhac-viec';
@@ -44,10 +45,7 @@ const units: Unit[] = ['truong', 'pho', 'a', 'b', 'c'].map((id, i) =>
 );
 const report = MilestoneSchema.parse({ ...referenceMilestones[2], clusterId: CLUSTER });
 
-async function mailTo(address: string): Promise<Array<{ subject: string; body: { text: string } }>> {
-  const store = (await (await fetch(`${stack.sesEndpoint}/store`)).json()) as { emails: Array<{ subject: string; destination: { to: string[] }; body: { text: string } }> };
-  return store.emails.filter((e) => e.destination.to.includes(address));
-}
+const mailTo = (address: string) => mailboxTo(stack, address);
 
 const submitted = (unitId: string, late = false): Submission => ({
   clusterId: CLUSTER,

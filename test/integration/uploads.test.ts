@@ -23,6 +23,7 @@ import { recordUpload, type RecordDeps } from '../../shared/use-cases/record-upl
 import { seedReferenceData } from '../../shared/use-cases/seed-reference';
 import { LOCAL_CREDENTIALS } from '../../local/emulators';
 import { CallCounter, freshTable } from '../support/aws';
+import { mailTo as mailboxTo } from '../support/mailbox';
 
 const stack = inject('stack');
 const counter = new CallCounter();
@@ -73,10 +74,7 @@ async function send(form: { url: string; fields: Record<string, string>; uploadI
   return form.fields.key ?? '';
 }
 
-async function mailTo(address: string): Promise<Array<{ subject: string; body: { text: string; html: string } }>> {
-  const store = (await (await fetch(`${stack.sesEndpoint}/store`)).json()) as { emails: Array<{ subject: string; destination: { to: string[] }; body: { text: string; html: string } }> };
-  return store.emails.filter((e) => e.destination.to.includes(address));
-}
+const mailTo = (address: string) => mailboxTo(stack, address);
 
 /** The audit entries a unit's uploads wrote (newest first). */
 async function uploadAudit(unitId: string) {
