@@ -73,6 +73,8 @@ const ADMIN_FUNCTIONS: Record<EndpointFunction, { functionId: string; entry: str
     // Saving or cloning a plan re-syncs its schedules (one Scheduler call each, up to ~60 for a year).
     timeoutSeconds: 29,
   },
+  // The scores export (Excel, CSV): reads only; its own function so the spreadsheet library weighs on no other.
+  export: { functionId: 'AdminExport', entry: 'functions/admin/export.ts', tableAccess: 'read' },
   // The page shell, its assets and the OpenAPI document: no data, no rights.
   page: { functionId: 'AdminPage', entry: 'functions/admin/page.ts' },
 };
@@ -86,6 +88,32 @@ export const httpRoutes: readonly HttpRoute[] = [
     entry: 'functions/member/get-page.ts',
     tableAccess: 'read',
     bucketName: true,
+    linkSecret: true,
+  },
+  {
+    id: 'SelfScorePage',
+    method: 'GET',
+    path: '/u/{token}/self-score',
+    entry: 'functions/member/self-score-page.ts',
+    tableAccess: 'read',
+    linkSecret: true,
+  },
+  {
+    // The printable copy for signature: same function and rights as the form.
+    id: 'SelfScorePrint',
+    functionId: 'SelfScorePage',
+    method: 'GET',
+    path: '/u/{token}/self-score/print',
+    entry: 'functions/member/self-score-page.ts',
+    tableAccess: 'read',
+    linkSecret: true,
+  },
+  {
+    id: 'SaveSelfScore',
+    method: 'PUT',
+    path: '/u/{token}/self-score',
+    entry: 'functions/member/save-self-score.ts',
+    tableAccess: 'readWrite',
     linkSecret: true,
   },
   {

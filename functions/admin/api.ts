@@ -9,12 +9,13 @@ import { adminDepsFromEnv } from '../../shared/runtime/admin-deps';
 import { boardEndpoints } from './endpoints/board';
 import { clusterEndpoints } from './endpoints/clusters';
 import { planEndpoints } from './endpoints/plans';
+import { scoringEndpoints } from './endpoints/scoring';
 import { unitEndpoints } from './endpoints/units';
 
 const deps = adminDepsFromEnv();
 
 export const handler = adminRouter<'admin'>(
   adminEndpoints.filter((e) => e.fn === 'admin'),
-  { ...clusterEndpoints(deps), ...unitEndpoints(deps), ...planEndpoints(deps), ...boardEndpoints(deps) },
+  { ...clusterEndpoints(deps), ...unitEndpoints(deps), ...planEndpoints(deps), ...boardEndpoints(deps), ...scoringEndpoints(deps) },
   { deps, checkResponses: deps.checkResponses },
 );

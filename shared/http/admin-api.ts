@@ -21,6 +21,7 @@ import {
 } from '../domain/model';
 import { ExtensionSchema, SubmissionSchema, UNIT_STATUSES, UploadIdSchema } from '../domain/submission';
 import { LocalDateSchema } from '../domain/time';
+import { DeductionOverrideSchema, PointsSchema, RegistrationFlagSchema, ResultsLockSchema, ScoringSchemeSchema, VoteTallySchema } from '../domain/scoring';
 
 /**
  * Who may call an endpoint.
@@ -34,7 +35,7 @@ import { LocalDateSchema } from '../domain/time';
 export type EndpointAccess = 'public' | 'session' | 'any' | 'read' | 'write' | 'session-write';
 
 /** Which Lambda function serves the endpoint (functions/routes.ts gives each its rights). */
-export type EndpointFunction = 'auth' | 'admin' | 'page';
+export type EndpointFunction = 'auth' | 'admin' | 'export' | 'page';
 
 export interface Endpoint {
   readonly id: string;
@@ -171,6 +172,56 @@ const SendViewSchema = z.object({
 });
 
 const UndeliverableViewSchema = z.looseObject({ email: z.string(), reason: z.string().optional() });
+
+// ---- Scoring --------------------------------------------------------------------------------------------------------
+
+const ScoringStateViewSchema = z.looseObject({
+  selfScoreOpensAt: z.string().optional(),
+  selfScoringOpen: z.boolean(),
+  lock: ResultsLockSchema,
+  tally: VoteTallySchema.optional(),
+  version: z.number().int(),
+});
+
+/** Bảng chấm điểm: the scheme, its versions, the settings, each unit's sheet and verification, and the results. */
+export const ScoringViewSchema = z.object({
+  plan: z.looseObject({ planId: z.string(), title: z.string() }),
+  scheme: ScoringSchemeSchema.nullable(),
+  schemeVersions: z.array(z.object({ version: z.number().int(), savedAt: z.string(), savedBy: z.string(), changeReason: z.string().optional() })),
+  template: ScoringSchemeSchema.meta({ description: 'Thang điểm mẫu (cần đối chiếu Hướng dẫn 40/HD-CĐVC) để bắt đầu khi chưa có thang điểm.' }),
+  state: ScoringStateViewSchema,
+  selfScoreMilestone: z.object({ milestoneId: z.string(), title: z.string(), dueLabel: z.string() }).optional(),
+  milestones: z.array(z.object({ milestoneId: z.string(), title: z.string(), kind: z.string() })),
+  units: z.array(
+    z.object({
+      unitId: z.string(),
+      name: z.string(),
+      role: UnitRoleSchema,
+      sheet: z.looseObject({ status: z.enum(['draft', 'submitted']), schemeVersion: z.number().int(), submittedAt: z.string().optional(), late: z.boolean().optional() }).nullable(),
+      verification: z.looseObject({ version: z.number().int(), schemeVersion: z.number().int(), deductionOverrides: z.array(DeductionOverrideSchema) }).nullable(),
+    }),
+  ),
+  registrationFlags: z.array(RegistrationFlagSchema),
+  results: z
+    .looseObject({
+      asOf: z.string(),
+      schemeVersion: z.number().int(),
+      rows: z.array(z.looseObject({ unitId: z.string(), name: z.string(), total: z.number(), rank: z.number().int(), position: z.number().int() })),
+      ties: z.array(z.looseObject({ total: z.number(), unitIds: z.array(z.string()), needsVote: z.boolean() })),
+      warnings: z.array(z.string()),
+    })
+    .nullable()
+    .meta({ description: 'Kết quả tính tại thời điểm asOf (null khi chưa có thang điểm).' }),
+  asOf: z.string(),
+});
+
+const PointsLineSchema = z.object({ points: PointsSchema, comment: z.string().max(2000).optional() });
+export const VerificationBodySchema = z.object({
+  criteria: z.array(PointsLineSchema.extend({ criterionId: z.string().max(100) })).max(200).default([]),
+  bonus: z.array(PointsLineSchema.extend({ itemId: z.string().max(100) })).max(50).default([]),
+  deductionOverrides: z.array(DeductionOverrideSchema).max(50).default([]),
+  expectedVersion: z.number().int().min(0).optional().meta({ description: 'Phiên bản kết quả thẩm định đã đọc (0: chưa có); khác với bản đang lưu thì bị từ chối (409).' }),
+});
 
 // ---- The endpoints -------------------------------------------------------------------------------------------------
 
@@ -483,6 +534,107 @@ export const adminEndpoints = [
     summary: 'Thu hồi một khóa API (hết hiệu lực ngay)',
     params: ClusterParams.extend({ keyId: ApiKeyInfoSchema.shape.keyId }),
     response: z.object({ apiKey: ApiKeyInfoSchema }),
+  },
+
+  // Scoring (function: admin; the export has its own function: function: export).
+  {
+    id: 'GetScoring',
+    method: 'GET',
+    path: '/api/clusters/{clusterId}/plans/{planId}/scoring',
+    fn: 'admin',
+    access: 'read',
+    summary: 'Chấm điểm thi đua: thang điểm, bảng tự chấm, thẩm định, điểm trừ, xếp hạng và đề xuất khen thưởng',
+    params: PlanParams,
+    response: ScoringViewSchema,
+  },
+  {
+    id: 'SaveScoringScheme',
+    method: 'PUT',
+    path: '/api/clusters/{clusterId}/plans/{planId}/scoring/scheme',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Lưu thang điểm (sau khi mở tự chấm điểm: chỉ lưu thành phiên bản mới kèm lý do)',
+    params: PlanParams,
+    body: ScoringSchemeSchema,
+    response: z.object({ scheme: ScoringSchemeSchema, created: z.boolean(), asNewVersion: z.boolean(), changes: z.array(z.string()), message: z.string() }),
+  },
+  {
+    id: 'OpenSelfScoring',
+    method: 'POST',
+    path: '/api/clusters/{clusterId}/plans/{planId}/scoring/open',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Mở tự chấm điểm cho các đơn vị (từ hôm nay hoặc từ một ngày sau)',
+    params: PlanParams,
+    body: z.object({ from: LocalDateSchema.optional() }),
+    response: z.object({ opensAt: z.string() }),
+  },
+  {
+    id: 'SaveVerification',
+    method: 'PUT',
+    path: '/api/clusters/{clusterId}/plans/{planId}/scoring/units/{unitId}/verification',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Thẩm định bảng tự chấm của một đơn vị: điểm thẩm định, nhận xét, điều chỉnh điểm trừ (ghi lý do)',
+    params: PlanUnitParams,
+    body: VerificationBodySchema,
+    response: z.object({ version: z.number().int(), changes: z.array(z.string()) }),
+  },
+  {
+    id: 'RecordRegistration',
+    method: 'POST',
+    path: '/api/clusters/{clusterId}/plans/{planId}/scoring/units/{unitId}/registration',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Ghi nhận đơn vị đã (hoặc chưa) đăng ký thi đua khi hồ sơ nộp không thể hiện được, kèm lý do',
+    params: PlanUnitParams,
+    body: z.object({ registered: z.boolean(), reason: z.string().max(1000) }),
+    status: 201,
+    response: z.object({ flag: RegistrationFlagSchema }),
+  },
+  {
+    id: 'RecordBallots',
+    method: 'PUT',
+    path: '/api/clusters/{clusterId}/plans/{planId}/scoring/ballots',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Ghi kết quả bỏ phiếu suy tôn (thay kết quả đã ghi trước đó)',
+    params: PlanParams,
+    body: VoteTallySchema,
+    response: z.object({ tally: VoteTallySchema }),
+  },
+  {
+    id: 'FreezeScores',
+    method: 'POST',
+    path: '/api/clusters/{clusterId}/plans/{planId}/scoring/freeze',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Chốt kết quả chấm điểm năm học (sau đó mọi thay đổi cần mở khóa)',
+    params: PlanParams,
+    body: z.object({ note: z.string().max(1000).optional() }),
+    response: z.object({ lock: ResultsLockSchema }),
+  },
+  {
+    id: 'UnlockScores',
+    method: 'POST',
+    path: '/api/clusters/{clusterId}/plans/{planId}/scoring/unlock',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Mở khóa kết quả đã chốt (bắt buộc ghi lý do)',
+    params: PlanParams,
+    body: z.object({ reason: z.string().max(1000) }),
+    response: z.object({ lock: ResultsLockSchema }),
+  },
+  {
+    id: 'ExportScores',
+    method: 'GET',
+    path: '/api/clusters/{clusterId}/plans/{planId}/scoring/export',
+    fn: 'export',
+    access: 'read',
+    summary: 'Tải Bảng tổng hợp kết quả chấm điểm thi đua (Excel .xlsx hoặc CSV)',
+    params: PlanParams,
+    query: z.object({ format: z.enum(['xlsx', 'csv'], { error: 'Định dạng phải là xlsx hoặc csv' }).default('xlsx') }),
+    produces: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   },
 
   // The page and the API description (function: page).

@@ -11,7 +11,7 @@ import { ErrorBodySchema, adminEndpoints, type AdminEndpoint, type EndpointAcces
 /** Same as package.json's version (a unit test keeps them equal); hardcoded so the bundle does not embed package.json. */
 export const API_VERSION = '0.1.0';
 
-export const API_TAGS = ['Đăng nhập', 'Cụm và đơn vị', 'Kế hoạch', 'Bảng theo dõi', 'Nhắc việc', 'Nhật ký', 'Khóa API', 'Trang'] as const;
+export const API_TAGS = ['Đăng nhập', 'Cụm và đơn vị', 'Kế hoạch', 'Bảng theo dõi', 'Nhắc việc', 'Chấm điểm', 'Nhật ký', 'Khóa API', 'Trang'] as const;
 type Tag = (typeof API_TAGS)[number];
 
 /** The page area of each endpoint (a Record over every id: a new endpoint without a tag does not compile). */
@@ -36,6 +36,15 @@ const TAG_OF: Record<EndpointId, Tag> = {
   ListSubmissions: 'Bảng theo dõi',
   DownloadSubmission: 'Bảng theo dõi',
   GrantExtension: 'Bảng theo dõi',
+  GetScoring: 'Chấm điểm',
+  SaveScoringScheme: 'Chấm điểm',
+  OpenSelfScoring: 'Chấm điểm',
+  SaveVerification: 'Chấm điểm',
+  RecordRegistration: 'Chấm điểm',
+  RecordBallots: 'Chấm điểm',
+  FreezeScores: 'Chấm điểm',
+  UnlockScores: 'Chấm điểm',
+  ExportScores: 'Chấm điểm',
   ListReminders: 'Nhắc việc',
   ReconcileReminders: 'Nhắc việc',
   ListReminderSends: 'Nhắc việc',

@@ -6,6 +6,7 @@ import type { Undeliverable } from '../domain/bounces';
 import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
 import type { AdminAuthStore } from './admin-auth';
 import type { AuditLog } from './audit-log';
+import type { ScoringRepository } from './scoring';
 import type { SendLog } from './send-log';
 import type { UploadRepository } from './uploads';
 
@@ -62,6 +63,7 @@ export interface Repositories {
   undeliverable: UndeliverableRepository;
   auth: AdminAuthStore;
   audit: AuditLog;
+  scoring: ScoringRepository;
 }
 
 export interface UndeliverableRepository {

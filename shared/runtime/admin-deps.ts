@@ -17,7 +17,8 @@ import {
   parseEnv,
 } from '../config';
 import type { AdminDeps } from '../use-cases/admin-deps';
-import type { SignInDeps } from '../use-cases/admin-auth';
+import type { AuthDeps, SignInDeps } from '../use-cases/admin-auth';
+import type { ScoringDeps } from '../use-cases/scoring';
 import { repositoriesFromEnv } from './aws-clients';
 import { linkKeysFromEnv } from './link-keys';
 
@@ -62,4 +63,11 @@ export function adminDepsFromEnv(): AdminDeps & { checkResponses: boolean } {
     maxSendRate: env.MAX_SEND_RATE,
     checkResponses: env.CHECK_RESPONSES === 'true',
   };
+}
+
+/** The scores export: reads the table, nothing else. */
+export function exportDepsFromEnv(): ScoringDeps & AuthDeps & { checkResponses: boolean } {
+  const env = parseEnv(TableEnvSchema.extend(AdminRouterEnvSchema.shape));
+  const clock = clockFromEnv();
+  return { repos: repositoriesFromEnv(env, clock), clock, checkResponses: env.CHECK_RESPONSES === 'true' };
 }

@@ -8,6 +8,7 @@ import { ictDateOf, schoolYearOf } from '../domain/time';
 import type { Clock } from '../ports/clock';
 import type { CreateOutcome, Repositories } from '../ports/repositories';
 import { referenceCluster, referenceMilestones, referencePlan, referenceProvinceViewer, referenceUnits } from '../reference/thanh-hoa-cum-5';
+import { defaultScoringScheme } from '../reference/scoring-template';
 import { adminEmailsOf } from './units';
 
 export interface SeedReport {
@@ -34,6 +35,13 @@ export async function seedReferenceData(repos: Repositories, clock: Clock): Prom
       { ...cloned.plan, isSample: true },
       cloned.milestones,
     );
+  }
+  // Each new reference plan starts with the sample scoring scheme (labelled as a sample), not yet open for self-scoring.
+  for (const [planId, outcome] of Object.entries(plans)) {
+    if (outcome !== 'created') continue;
+    const registration = referenceMilestones.find((m) => m.kind === 'registration')!.milestoneId;
+    const stored = { scheme: defaultScoringScheme(registration), savedAt: clock.now().toISOString(), savedBy: 'dữ liệu mẫu' };
+    await repos.scoring.saveScheme({ clusterId: referenceCluster.clusterId, planId, stored, replace: false, stateVersion: 0 });
   }
   return { cluster, units, plans };
 }

@@ -344,7 +344,7 @@ describe('CDK stacks', () => {
 
     it('has exactly one route per admin endpoint, integrated with the function of its `fn`', () => {
       // Written out here, not read from functions/routes.ts: which function serves which kind of endpoint.
-      const functionOf = { auth: 'AdminAuth', admin: 'AdminApi', page: 'AdminPage' } as const;
+      const functionOf = { auth: 'AdminAuth', admin: 'AdminApi', export: 'AdminExport', page: 'AdminPage' } as const;
       const routes = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route'));
       const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
       expect(adminEndpoints.length).toBeGreaterThan(25);

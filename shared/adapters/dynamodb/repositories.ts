@@ -14,6 +14,7 @@ import { DynamoSendLog } from './send-log';
 import { DynamoAdminAuthStore } from './admin-auth-store';
 import { DynamoAuditLog } from './audit-log';
 import { DynamoUploadRepository } from './upload-repository';
+import { DynamoScoringRepository } from './scoring-repository';
 
 /** DynamoDB's limit on items per transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -209,5 +210,6 @@ export function createDynamoRepositories(doc: DynamoDBDocumentClient, tableName:
     undeliverable: new DynamoUndeliverableRepository(ctx, clock),
     auth: new DynamoAdminAuthStore(ctx),
     audit: new DynamoAuditLog(ctx, clock),
+    scoring: new DynamoScoringRepository(ctx, clock),
   };
 }

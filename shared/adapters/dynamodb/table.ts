@@ -75,6 +75,8 @@ export const keys = {
   apiKey: (clusterId: string, keyId: string) => ({ PK: `CLUSTER#${clusterId}`, SK: `APIKEY#${keyId}` }),
   apiKeysPrefix: 'APIKEY#',
   rate: (bucket: string, windowStart: number) => ({ PK: `RATE#${bucket}`, SK: String(windowStart) }),
+  /** A plan's scoring (scheme versions, settings, sheets, verifications, registration flags): one Query reads it all. */
+  scoringPartition: (clusterId: string, planId: string) => `CLUSTER#${clusterId}#PLAN#${planId}#SCORES`,
   auditPartition: (clusterId: string) => `CLUSTER#${clusterId}#AUDIT`,
   audit: (clusterId: string, at: string, entryId: string) => ({ PK: `CLUSTER#${clusterId}#AUDIT`, SK: `${at}#${entryId}` }),
 };
