@@ -457,6 +457,11 @@ describe('function access (from functions/routes.ts)', () => {
         [action, tableArn()],
         [action, `${tableArn()}/index/GSI1`],
       ]);
+    const tableRead = () =>
+      EXPECTED_DYNAMODB_ACTIONS.read.flatMap((action) => [
+        [action, tableArn()],
+        [action, `${tableArn()}/index/GSI1`],
+      ]);
     const sesSend = () => {
       const [setId] = Object.keys(stateless.findResources('AWS::SES::ConfigurationSet'));
       const ses = 'arn:ref(AWS::Partition):ses:ref(AWS::Region):ref(AWS::AccountId)';
@@ -507,11 +512,15 @@ describe('function access (from functions/routes.ts)', () => {
     it('sizing: AdminApi may run 29 s (a plan re-sync is one Scheduler call per schedule), the other two 10 s', () => {
       const timeoutOf = (id: string) =>
         resources()[logicalIdOf(built.stateless.functions.get(id)!.node.defaultChild as CfnElement)]!.Properties.Timeout;
-      expect(['AdminApi', 'AdminAuth', 'AdminPage'].map(timeoutOf)).toEqual([29, 10, 10]);
+      expect(['AdminApi', 'AdminAuth', 'AdminExport', 'AdminPage'].map(timeoutOf)).toEqual([29, 10, 10, 10]);
     });
 
     it('AdminAuth: the table and GSI1 (no Scan) and SES only: no bucket, schedule, secret or queue', () => {
       expect(everythingOf('AdminAuth')).toEqual(sortPairs([...logsAndTraces('AdminAuth'), ...tableReadWrite(), ...sesSend()]));
+    });
+
+    it('AdminExport: reads the table and GSI1 (no Scan), nothing else: no bucket, mail, schedule or secret', () => {
+      expect(everythingOf('AdminExport')).toEqual(sortPairs([...logsAndTraces('AdminExport'), ...tableRead()]));
     });
 
     it('AdminPage: nothing but its own log group (and X-Ray): no table, no TABLE_NAME, no other variable', () => {
@@ -520,7 +529,7 @@ describe('function access (from functions/routes.ts)', () => {
     });
 
     it('puts no inline or managed policy on the three admin roles (all they may do is checked above)', () => {
-      for (const id of ['AdminApi', 'AdminAuth', 'AdminPage']) {
+      for (const id of ['AdminApi', 'AdminAuth', 'AdminExport', 'AdminPage']) {
         const roleId = logicalIdOf(built.stateless.functions.get(id)!.role!.node.defaultChild as CfnElement);
         const role = resources()[roleId]!;
         expect({ id, inline: role.Properties.Policies, managed: role.Properties.ManagedPolicyArns }).toEqual({

@@ -138,10 +138,10 @@ describe('CDK stacks', () => {
 
   describe('functions', () => {
     it('creates exactly one function per route function, per object-created handler and per event handler, and no other', () => {
-      // AdminAuth, AdminApi, AdminPage; MemberPage, CreateUpload, GetUploadState; RecordUpload; SendReminders,
-      // SendQueuedReminders, RecordMailEvent.
-      expect(allFunctions).toHaveLength(10);
-      stateless.resourceCountIs('AWS::Lambda::Function', 10);
+      // AdminAuth, AdminApi, AdminExport, AdminPage; MemberPage, SelfScorePage, SaveSelfScore, CreateUpload,
+      // GetUploadState; RecordUpload; SendReminders, SendQueuedReminders, RecordMailEvent.
+      expect(allFunctions).toHaveLength(13);
+      stateless.resourceCountIs('AWS::Lambda::Function', 13);
       stateful.resourceCountIs('AWS::Lambda::Function', 0);
       expect([...built.stateless.functions.keys()].sort()).toEqual(allFunctions.map((r) => r.id).sort());
     });
@@ -496,8 +496,11 @@ describe('route functions (functionId)', () => {
     expect(groups.map((g) => [g.functionId, g.routes.map((r) => r.id)])).toEqual([
       ['AdminAuth', idsOf('auth')],
       ['AdminApi', idsOf('admin')],
+      ['AdminExport', idsOf('export')],
       ['AdminPage', idsOf('page')],
       ['MemberPage', ['MemberPage']],
+      ['SelfScorePage', ['SelfScorePage', 'SelfScorePrint']],
+      ['SaveSelfScore', ['SaveSelfScore']],
       ['CreateUpload', ['CreateUpload']],
       ['GetUploadState', ['GetUploadState']],
     ]);
