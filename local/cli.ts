@@ -5,8 +5,8 @@
  * AWS instead, using the standard AWS credential chain and TABLE_NAME (the table name from the stateful stack's
  * outputs); see README "Operator CLI".
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toDocumentClient } from '../shared/runtime/aws-clients';
@@ -33,6 +33,8 @@ import { reconcileSchedules, runReminder, type ReminderDeps, type ScheduleReport
 import { offsetClock, systemClock, type Clock } from '../shared/ports/clock';
 import type { Repositories } from '../shared/ports/repositories';
 import { getPlan, listClusters, listPlans, listUnits } from '../shared/use-cases/read-cluster';
+import { EXPORT_FORMATS, exportScores, type ExportFormat } from '../shared/use-cases/score-export';
+import { formatBytesVi } from '../shared/domain/submission';
 import { LOCAL_CREDENTIALS } from './emulators';
 import type { StackInfo } from './stack';
 import { formatTable } from './table-format';
@@ -61,6 +63,9 @@ Verbs:
                                            address of the cluster (Cụm trưởng or Cụm phó), without reading mail
   reminders fire <clusterId> <milestoneId> [--offset N] [--kind reminder|overdue|digest] [--plan <planId>]
                                            run a reminder now (demo); recipients are chosen now, as at fire time
+  scores export <clusterId> <planId> --out <file.xlsx|file.csv>
+                                           write the plan's score table (Bảng tổng hợp kết quả chấm điểm thi đua);
+                                           the format follows the file's extension
 
 Options:
   --json     print JSON instead of a table
@@ -204,6 +209,14 @@ function parseDateVi(text: string): string {
   return iso;
 }
 
+/** The export format a file name asks for: its extension, `.xlsx` or `.csv`. */
+function exportFormatOf(path: string): ExportFormat {
+  const ext = extname(path).slice(1).toLowerCase();
+  const format = EXPORT_FORMATS.find((f) => f === ext);
+  if (!format) throw new UsageError(`--out must end in ${EXPORT_FORMATS.map((f) => `.${f}`).join(' or ')} (the format follows the extension): "${path}".`);
+  return format;
+}
+
 function requireArg(value: string | undefined, name: string): string {
   if (!value) throw new UsageError(`Missing <${name}>.\n\n${USAGE}`);
   return value;
@@ -222,12 +235,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       offset: { type: 'string' },
       kind: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   const [verb, ...args] = positionals;
   if (values.help || !verb) return USAGE;
-  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download', 'reminders', 'admin-link'];
+  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download', 'reminders', 'admin-link', 'scores'];
   if (!known.includes(verb)) throw new UsageError(`Unknown verb "${verb}".\n\n${USAGE}`);
 
   const target = connect(env);
@@ -350,6 +364,20 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
             ? 'Không có người nhận: mọi đơn vị đã nộp, hoặc mốc này không cần nhắc.'
             : `Đã gửi ${run.sent.length} email (${run.sent.join(', ') || 'không có'}); đã gửi từ trước: ${run.alreadySent.length}.`,
         );
+      }
+      case 'scores': {
+        const sub = requireArg(args[0], 'export');
+        if (sub !== 'export') throw new UsageError(`Unknown scores verb "${sub}" (export).`);
+        const clusterId = requireArg(args[1], 'clusterId');
+        const planId = requireArg(args[2], 'planId');
+        if (!values.out) throw new UsageError(`Missing --out <file.xlsx|file.csv>.\n\n${USAGE}`);
+        const path = resolve(values.out);
+        const format = exportFormatOf(path);
+        const file = await exportScores({ repos: target.repos, clock: target.clock }, { clusterId, planId, format });
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.body);
+        const summary = { path, bytes: file.body.length, format, contentType: file.contentType, fileName: file.fileName };
+        return out(summary, () => `Đã ghi ${file.fileName} (${formatBytesVi(file.body.length)}) vào ${path}`);
       }
       default: {
         const clusterId = requireArg(args[0], 'clusterId');

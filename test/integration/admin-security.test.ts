@@ -10,6 +10,7 @@ import { SESSION_COOKIE } from '../../shared/domain/admin';
 import { ClusterSchema, MilestoneSchema, PlanSchema, UnitSchema, type Unit } from '../../shared/domain/model';
 import { adminEndpoints, type AdminEndpoint, type EndpointId } from '../../shared/http/admin-api';
 import type { Repositories } from '../../shared/ports/repositories';
+import { defaultScoringScheme } from '../../shared/reference/scoring-template';
 import { REFERENCE_CLUSTER_ID, REFERENCE_PLAN_ID, referenceProvinceViewer } from '../../shared/reference/thanh-hoa-cum-5';
 import { apiKeyFor, signIn, stackRepos, type AdminSession } from '../support/admin';
 
@@ -81,6 +82,15 @@ const SAMPLE_BODIES: Partial<Record<EndpointId, unknown>> & Record<string, unkno
   SendReminderNow: { unitId: MEMBER_UNIT, milestoneId: MILESTONE },
   CreateApiKey: { name: 'Khóa kiểm thử' },
   RevokeApiKey: undefined,
+  // Scoring: on the own cluster the scheme is refused (its registration milestone is a report), which is past the
+  // access check all the same; the other writes then answer 409 (no scheme yet), also past it.
+  SaveScoringScheme: defaultScoringScheme(MILESTONE),
+  OpenSelfScoring: {},
+  SaveVerification: { criteria: [{ criterionId: 'phat-dong-dang-ky', points: 4 }], bonus: [], deductionOverrides: [], expectedVersion: 0 },
+  RecordRegistration: { registered: true, reason: 'Bản đăng ký gửi bằng giấy (kiểm thử)' },
+  RecordBallots: { ballotsCast: 10, votes: [{ unitId: MEMBER_UNIT, count: 6 }] },
+  FreezeScores: { note: 'Kiểm thử bảo mật' },
+  UnlockScores: { reason: 'Kiểm thử bảo mật' },
 };
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -184,7 +194,9 @@ describe('the table of sample bodies', () => {
   });
 
   it('covers the endpoints whose path has {clusterId}: all but sign-in, session and the list of clusters and pages', () => {
-    expect(clusterEndpoints.length).toBe(adminEndpoints.filter((e) => e.fn === 'admin').length - 1);
+    // The admin function's endpoints but ListClusters, plus the export function's (its own Lambda, same router).
+    expect(clusterEndpoints.length).toBe(adminEndpoints.filter((e) => e.fn === 'admin' || e.fn === 'export').length - 1);
+    expect(clusterEndpoints.filter((e) => e.fn === 'export').map((e) => e.id)).toEqual(['ExportScores']);
   });
 });
 
@@ -228,6 +240,8 @@ describe('tenant isolation, route by route', () => {
     expect((await repos.plans.listPlans(B.clusterId)).map((p) => p.planId)).toEqual([PLAN]);
     expect((await repos.auth.listApiKeys(B.clusterId)).filter((k) => k.revokedAt)).toEqual([]);
     expect((await repos.audit.list(B.clusterId, {}, { limit: 50 })).entries).toEqual([]);
+    const scoring = await repos.scoring.getPlanScoring(B.clusterId, PLAN);
+    expect(scoring).toEqual({ schemes: [], state: { value: { lock: { status: 'open' } }, version: 0 }, sheets: [], verifications: [], flags: [] });
     // B's key still works on B.
     const own = await send(byId('ListUnits'), pathOf(byId('ListUnits'), B), keyHeaders(B.apiKey));
     expect(own.status).toBe(200);

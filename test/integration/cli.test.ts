@@ -1,8 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli, UsageError } from '../../local/cli';
+import { MilestoneSchema, PlanSchema, UnitSchema } from '../../shared/domain/model';
+import { formatBytesVi } from '../../shared/domain/submission';
+import { defaultScoringScheme } from '../../shared/reference/scoring-template';
+import { stackRepos } from '../support/admin';
 
 const stackFile = join(mkdtempSync(join(tmpdir(), 'ctd-cli-')), 'stack.json');
 writeFileSync(stackFile, JSON.stringify(inject('stack')));
@@ -92,5 +100,92 @@ describe('npm run cli', () => {
     await expect(runCli(['clusters'], { CTD_STACK_FILE: '/nonexistent/stack.json' })).rejects.toThrow(/npm start/);
     await expect(runCli(['units', 'khong-co'], env)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await runCli([], env)).toContain('Usage: npm run cli');
+  });
+});
+
+describe('npm run cli -- scores export', () => {
+  const clusterId = `cli-${randomUUID().slice(0, 8)}`;
+  const clusterName = 'Cụm thử xuất bảng điểm';
+  const dir = mkdtempSync(join(tmpdir(), 'ctd-cli-scores-'));
+  const fileName = `Bảng tổng hợp chấm điểm thi đua ${clusterName} năm học 2021-2022`;
+
+  beforeAll(async () => {
+    const { repos, clock, close } = stackRepos(inject('stack'));
+    try {
+      await repos.clusters.createIfAbsent({ clusterId, name: clusterName, province: { id: `tinh-${clusterId}`, name: 'Tỉnh thử' } });
+      for (const [unitId, name, role] of [['truong', 'Công đoàn Trường Một', 'cum-truong'], ['hai', 'Công đoàn Trường Hai', 'thanh-vien']] as const) {
+        await repos.units.createIfAbsent(UnitSchema.parse({ clusterId, unitId, name, role, emails: [`${unitId}.${clusterId}@example.com`] }));
+      }
+      const plan = (planId: string, startYear: number) => PlanSchema.parse({ clusterId, planId, schoolYear: { startYear, endYear: startYear + 1 }, title: `Kế hoạch năm học ${planId}` });
+      const registration = (planId: string) =>
+        MilestoneSchema.parse({ clusterId, planId, milestoneId: 'dang-ky', order: 0, kind: 'registration', title: 'Đăng ký thi đua', due: { type: 'date', date: `${planId.slice(0, 4)}-10-15`, rule: 'by' } });
+      await repos.plans.createPlanIfAbsent(plan('2021-2022', 2021), [registration('2021-2022')]);
+      // A plan without a scheme: nothing to export yet.
+      await repos.plans.createPlanIfAbsent(plan('2022-2023', 2022), [registration('2022-2023')]);
+      const stored = { scheme: defaultScoringScheme('dang-ky'), savedAt: clock.now().toISOString(), savedBy: 'test' };
+      await repos.scoring.saveScheme({ clusterId, planId: '2021-2022', stored, replace: false, stateVersion: 0 });
+    } finally {
+      close();
+    }
+  });
+
+  it('.xlsx: writes the workbook and says where, with its size; the workbook lists the units', async () => {
+    const out = join(dir, 'nested', 'bang-diem.xlsx');
+    const text = await runCli(['scores', 'export', clusterId, '2021-2022', '--out', out], env);
+    const size = statSync(out).size;
+    expect(text).toBe(`Đã ghi ${fileName}.xlsx (${formatBytesVi(size)}) vào ${out}`);
+    expect(text).toMatch(/\(\d+ KB\)/);
+    expect(size).toBeGreaterThan(4000);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync(out) as unknown as ArrayBuffer);
+    const cells: unknown[] = [];
+    workbook.worksheets[0]!.eachRow((row) => cells.push(...(row.values as unknown[])));
+    expect(cells).toEqual(expect.arrayContaining(['Công đoàn Trường Một', 'Công đoàn Trường Hai']));
+  });
+
+  it('.csv with --json: the path, size and format; the file starts with a BOM', async () => {
+    const out = join(dir, 'bang-diem.CSV');
+    const summary = JSON.parse(await runCli(['scores', 'export', clusterId, '2021-2022', '--out', out, '--json'], env));
+    const bytes = readFileSync(out);
+    expect(summary).toEqual({ path: out, bytes: bytes.length, format: 'csv', contentType: 'text/csv; charset=utf-8', fileName: `${fileName}.csv` });
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8')).toContain('Công đoàn Trường Hai');
+  });
+
+  it('the reference cluster’s seeded plan exports too', async () => {
+    const out = join(dir, 'cum-5.csv');
+    await runCli(['scores', 'export', 'thanh-hoa-cum-5', '2021-2022', '--out', out], env);
+    expect(readFileSync(out, 'utf8')).toContain('Công đoàn Trường Cao đẳng Nghề Công nghiệp Thanh Hóa');
+  });
+
+  it('refuses another extension or no --out (usage), an unknown plan or a plan without a scheme (the domain’s message); writes nothing', async () => {
+    const pdf = join(dir, 'bang-diem.pdf');
+    await expect(runCli(['scores', 'export', clusterId, '2021-2022', '--out', pdf], env)).rejects.toThrow(
+      new UsageError(`--out must end in .xlsx or .csv (the format follows the extension): "${pdf}".`),
+    );
+    await expect(runCli(['scores', 'export', clusterId, '2021-2022'], env)).rejects.toThrow(/^Missing --out <file.xlsx\|file.csv>/);
+    await expect(runCli(['scores', 'export', clusterId], env)).rejects.toThrow(/Missing <planId>/);
+    await expect(runCli(['scores', 'import', clusterId, '2021-2022'], env)).rejects.toThrow('Unknown scores verb "import" (export).');
+    const missing = join(dir, 'khong-co.xlsx');
+    await expect(runCli(['scores', 'export', clusterId, '2030-2031', '--out', missing], env)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      messageVi: `Không tìm thấy kế hoạch năm học 2030-2031 của cụm "${clusterId}".`,
+    });
+    await expect(runCli(['scores', 'export', clusterId, '2022-2023', '--out', missing], env)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      messageVi: 'Kế hoạch này chưa có thang điểm nên chưa có bảng tổng hợp để tải.',
+    });
+    expect([pdf, missing].map(existsSync)).toEqual([false, false]);
+  });
+
+  it('as a command: exit code 1 and the message on stderr', async () => {
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'local/cli.ts', ...args], { env: { ...process.env, ...env } });
+    const [wrongExtension, unknownPlan] = await Promise.allSettled([
+      cli('scores', 'export', clusterId, '2021-2022', '--out', join(dir, 'x.ods')),
+      cli('scores', 'export', clusterId, '2030-2031', '--out', join(dir, 'y.xlsx')),
+    ]);
+    expect(wrongExtension).toMatchObject({ status: 'rejected', reason: { code: 1, stderr: `--out must end in .xlsx or .csv (the format follows the extension): "${join(dir, 'x.ods')}".\n` } });
+    expect(unknownPlan).toMatchObject({ status: 'rejected', reason: { code: 1, stderr: `Không tìm thấy kế hoạch năm học 2030-2031 của cụm "${clusterId}".\n` } });
   });
 });

@@ -160,7 +160,8 @@ export class DynamoScoringRepository implements ScoringRepository {
     try {
       await this.ctx.doc.send(new TransactWriteCommand({ TransactItems }));
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) {
+      // TransactionConflict: another transaction on the same item was in flight (real DynamoDB under contention).
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
         throw new ConflictError(CONFLICT_MESSAGE);
       }
       throw error;
