@@ -39,7 +39,14 @@ function linkMilestones(milestones: Milestone[], unit: Unit, scope: string | und
   return milestones.filter((m) => requiresDocumentFrom(m, unit) && (!scope || m.milestoneId === scope)).sort(byOrder);
 }
 
-function milestoneView(m: Milestone, plan: Plan, submissions: Submission[], extension: Extension | undefined, now: Date): MemberMilestoneView {
+function milestoneView(
+  m: Milestone,
+  plan: Plan,
+  submissions: Submission[],
+  extension: Extension | undefined,
+  now: Date,
+  selfScoreMilestoneId: string | undefined,
+): MemberMilestoneView {
   const effective = effectiveDeadline(m, plan, extension);
   const mine = submissions.filter((s) => s.milestoneId === m.milestoneId).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   const accepted = mine.filter((s) => s.outcome === 'accepted');
@@ -72,6 +79,7 @@ function milestoneView(m: Milestone, plan: Plan, submissions: Submission[], exte
         versionNumber: index + 1,
       }))
       .reverse(),
+    ...(m.milestoneId === selfScoreMilestoneId ? { opensSelfScore: true } : {}),
   };
 }
 
@@ -85,6 +93,8 @@ export async function getMemberPage(deps: MemberDeps, token: string): Promise<Me
   const now = deps.clock.now();
   const extensionOf = (id: string) => items.extensions.find((e) => e.milestoneId === id);
   const types = Object.keys(ALLOWED_FILE_TYPES);
+  // The self-score form works on the plan's first self-score milestone (shared/use-cases/scoring.ts).
+  const selfScoreMilestoneId = milestones.filter((m) => m.kind === 'self-score').sort(byOrder)[0]?.milestoneId;
   return {
     clusterName: link.cluster.name,
     provinceName: link.cluster.province.name,
@@ -95,7 +105,7 @@ export async function getMemberPage(deps: MemberDeps, token: string): Promise<Me
     ...(link.plan.contact ? { contact: link.plan.contact } : {}),
     scopedToMilestone: !!link.payload.m,
     milestones: linkMilestones(milestones, link.unit, link.payload.m).map((m) =>
-      milestoneView(m, link.plan, items.submissions, extensionOf(m.milestoneId), now),
+      milestoneView(m, link.plan, items.submissions, extensionOf(m.milestoneId), now, selfScoreMilestoneId),
     ),
     generatedAtLabel: `Cập nhật lúc ${formatInstantVi(now)}`,
     maxUploadLabel: formatBytesVi(deps.maxUploadBytes),

@@ -47,6 +47,8 @@ export interface MemberMilestoneView {
   uploadWouldBeLate: boolean;
   /** Newest first. */
   files: MemberFileView[];
+  /** The plan's self-score milestone: its card links to the self-score form (GET /u/{token}/self-score). */
+  opensSelfScore?: boolean;
 }
 
 export interface MemberPageView {

@@ -129,7 +129,11 @@ export function renderLinkErrorPage(opts: LinkErrorPageOptions): string {
   return documentOf({ title, nonce: opts.nonce, body });
 }
 
-function documentOf(p: { title: string; nonce: string; body: SafeHtml }): string {
+/**
+ * The document shell every member-facing page shares: Vietnamese, phone viewport, no indexing, no referrer, one
+ * `<style nonce>` holding `styles` (default: the member page's {@link STYLES}).
+ */
+export function documentOf(p: { title: string; nonce: string; body: SafeHtml; styles?: string }): string {
   return html`<!doctype html>
 <html lang="vi">
 <head>
@@ -140,7 +144,7 @@ function documentOf(p: { title: string; nonce: string; body: SafeHtml }): string
 <link rel="icon" href="data:,">
 <meta name="color-scheme" content="light">
 <title>${p.title}</title>
-<style nonce="${p.nonce}">${raw(STYLES)}</style>
+<style nonce="${p.nonce}">${raw(p.styles ?? STYLES)}</style>
 </head>
 <body>${p.body}
 </body>
@@ -164,10 +168,22 @@ function milestoneCard(m: MemberMilestoneView, view: MemberPageView): SafeHtml {
       <div><dt>Gửi đến</dt><dd>${m.recipientsLabel}</dd></div>
       <div><dt>Hạn nộp</dt><dd>${m.dueLabel}${m.extensionLabel && html`<span class="facts__note facts__ext" data-testid="extension-${id}">${m.extensionLabel}</span>`}${m.cutoffLabel && html`<span class="facts__note" data-testid="cutoff-${id}">${m.cutoffLabel}</span>`}</dd></div>
     </dl>
+    ${m.opensSelfScore && selfScoreCta(id)}
     <h3 class="card__sub">Tệp đã gửi</h3>
     ${files.length === 0 ? html`<p class="empty">Chưa gửi tệp nào.</p>` : html`<ol class="files">${files.map(fileRow)}</ol>`}
     ${m.canUpload ? uploadForm(m, view, files.length > 0) : html`<p class="alert alert--closed" data-testid="closed-${id}">${m.closedReason ?? 'Mốc này không còn nhận tệp.'}</p>`}
   </section>`;
+}
+
+/**
+ * The way into the self-score form, on the self-score milestone's card. The link's address carries the token, so the
+ * script sets it (from CONFIG) and shows the link; without the script it stays hidden, as the upload form is inert.
+ */
+function selfScoreCta(milestoneId: string): SafeHtml {
+  return html`<div class="cta">
+      <a class="cta__link" data-self-score-link data-testid="self-score-link-${milestoneId}" hidden>Mở bảng tự chấm điểm</a>
+      <p class="hint">Điền và nộp bảng tự chấm điểm trực tuyến. Tệp minh chứng và bản có chữ ký, đóng dấu gửi ở ô dưới đây.</p>
+    </div>`;
 }
 
 function fileRow(f: MemberFileView): SafeHtml {
@@ -197,7 +213,8 @@ function uploadForm(m: MemberMilestoneView, view: MemberPageView, hasFiles: bool
     </form>`;
 }
 
-function footer(view: MemberPageView): SafeHtml {
+/** The contact block and the page's time, at the foot of the member-facing pages. */
+export function footer(view: Pick<MemberPageView, 'contact' | 'generatedAtLabel'>): SafeHtml {
   const c = view.contact;
   const tel = c?.phone?.replace(/[^\d+]/g, '');
   return html`<footer class="foot">
@@ -233,13 +250,14 @@ const STATUS_COLOURS: Record<UnitMilestoneStatus, { fg: string; bg: string; acce
   locked: { fg: '#ffffff', bg: '#1f2937', accent: '#1f2937' },
 };
 
-const STYLES = `
+/** The member page's styles, which the other member-facing pages extend. */
+export const STYLES = `
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,sans-serif;font-size:1rem;line-height:1.5;color:#1f2937;background:#f3f4f6;overflow-wrap:break-word}
 p{margin:0 0 .5rem}
 a{color:#1d4ed8}
-a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 .wrap{max-width:46rem;margin:0 auto;padding:0 1rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .top{background:#0c4a6e;color:#fff;padding:1.25rem 0 1rem}
@@ -301,6 +319,11 @@ ${Object.entries(STATUS_COLOURS)
 .upload__status:empty{min-height:0;margin:0}
 .upload__status[data-state="error"]{color:#b91c1c}
 .upload__status[data-state="ok"]{color:#15803d}
+.cta{margin:1rem 0 0;padding:.75rem;border-radius:.5rem;background:#eff6ff;border:1px solid #bfdbfe}
+.cta .hint{margin:.5rem 0 0}
+.cta__link{display:block;text-align:center;min-height:3rem;padding:.75rem 1rem;border-radius:.5rem;background:#1d4ed8;color:#fff;font-weight:700;font-size:1.0625rem;text-decoration:none}
+.cta__link:hover{background:#1e40af}
+.cta__link[hidden]{display:none}
 .foot{border-top:1px solid #d1d5db;background:#fff;padding:1rem 0 2rem;font-size:.9375rem}
 .foot p{margin:0 0 .25rem}
 .foot__title{font-size:1rem;margin:0 0 .5rem}
@@ -483,4 +506,9 @@ function setUp(form) {
   });
 }
 
-Array.prototype.forEach.call(document.querySelectorAll('form[data-upload]'), setUp);`;
+Array.prototype.forEach.call(document.querySelectorAll('form[data-upload]'), setUp);
+
+Array.prototype.forEach.call(document.querySelectorAll('a[data-self-score-link]'), function (link) {
+  link.href = apiBase + '/self-score';
+  link.hidden = false;
+});`;
