@@ -2,6 +2,7 @@
  * The closed vocabularies of scoring and their Vietnamese labels, with no dependency (like ./labels.ts): the scoring
  * schemas build on these tuples and the admin page imports the labels without pulling zod in.
  */
+import { formatPointsVi } from './scoring-points';
 
 /** How units with equal totals are separated, in the order a scheme lists them. */
 export const TIE_BREAKS = ['bonus', 'fewer-deductions', 'vote'] as const;
@@ -45,3 +46,21 @@ export const RESULTS_LOCK_STATUS_LABELS: Record<ResultsLockStatus, string> = {
 
 /** The label every sample scheme carries until someone has checked it against the province's guidance. */
 export const SCORING_SAMPLE_NOTE = 'Mẫu, cần đối chiếu Hướng dẫn 40/HD-CĐVC';
+
+/** I, II, III …: how offices number the groups of a scoring table. */
+export function groupCode(index: number): string {
+  const numerals: [number, string][] = [[10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  let n = index + 1;
+  let out = '';
+  for (const [value, numeral] of numerals) {
+    while (n >= value) {
+      out += numeral;
+      n -= value;
+    }
+  }
+  return out;
+}
+
+/** "trên 50% số phiếu", "từ 66,67% số phiếu": a suy tôn threshold as a sentence fragment. */
+export const describeVoteRule = (rule: { threshold: number; comparison: 'more-than' | 'at-least' }): string =>
+  `${rule.comparison === 'more-than' ? 'trên' : 'từ'} ${formatPointsVi(rule.threshold * 100)}% số phiếu`;

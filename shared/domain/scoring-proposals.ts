@@ -2,6 +2,7 @@
  * Đề xuất khen thưởng: the award quotas filled from the ranking, with the reason for every line, so the table the
  * conference reads explains itself ("Dẫn đầu cụm, 97,5 điểm, Xuất sắc"; "Không đủ điều kiện: chưa đăng ký thi đua").
  */
+import { describeVoteRule } from './scoring-labels';
 import { formatPercentVi, formatPointsVi } from './scoring-points';
 import { bandAtLeast, type AwardQuota, type Band, type ScoringScheme } from './scoring-scheme';
 import type { VoteTally } from './scoring-sheets';
@@ -36,10 +37,6 @@ export function passesVote(rule: ScoringScheme['vote'], count: number, ballotsCa
   const share = count * 10_000;
   return rule.comparison === 'more-than' ? share > threshold * ballotsCast : share >= threshold * ballotsCast;
 }
-
-/** "trên 50%", "từ 2/3"… as a sentence fragment. */
-export const describeVoteRule = (rule: ScoringScheme['vote']): string =>
-  `${rule.comparison === 'more-than' ? 'trên' : 'từ'} ${formatPointsVi(rule.threshold * 100)}% số phiếu`;
 
 const standing = (u: RankedUnit, tiedRank: boolean): string =>
   `${u.rank === 1 && !tiedRank ? 'Dẫn đầu cụm' : tiedRank ? `Đồng hạng ${u.rank}` : `Xếp thứ ${u.rank}`}, ${formatPointsVi(u.total)} điểm, ${u.band.label}`;

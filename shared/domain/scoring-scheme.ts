@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { MILESTONE_KIND_LABELS } from './labels';
 import { MilestoneIdSchema, MilestoneKindSchema, SlugSchema, TextSchema, type Milestone, type MilestoneKind } from './model';
-import { SCORING_SAMPLE_NOTE, TIE_BREAKS, TIE_BREAK_LABELS } from './scoring-labels';
+import { SCORING_SAMPLE_NOTE, TIE_BREAKS, TIE_BREAK_LABELS, groupCode } from './scoring-labels';
 import { formatPointsVi, fromCenti, hasAtMostTwoDecimals, sumCenti, toCenti } from './scoring-points';
 import { formatInstantVi } from './time';
 
@@ -180,20 +180,6 @@ export const ScoringSchemeSchema = ScoringSchemeObject.superRefine((s, ctx) => {
 });
 export type ScoringScheme = z.infer<typeof ScoringSchemeSchema>;
 export type ScoringSchemeInput = z.input<typeof ScoringSchemeSchema>;
-
-/** I, II, III …: how offices number the groups of a scoring table. */
-export function groupCode(index: number): string {
-  const numerals: [number, string][] = [[10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
-  let n = index + 1;
-  let out = '';
-  for (const [value, numeral] of numerals) {
-    while (n >= value) {
-      out += numeral;
-      n -= value;
-    }
-  }
-  return out;
-}
 
 export interface CriterionRef {
   criterion: Criterion;

@@ -9,7 +9,8 @@
  */
 import type { PointSource, TieBreak } from './scoring-labels';
 import { fromCenti, sumCenti, toCenti, type Centi } from './scoring-points';
-import { bandOf, criteriaById, groupCode, type Band, type ScoringScheme } from './scoring-scheme';
+import { groupCode } from './scoring-labels';
+import { bandOf, criteriaById, type Band, type ScoringScheme } from './scoring-scheme';
 import type { SelfScoreSheet, Verification, VoteTally } from './scoring-sheets';
 import type { DeductionTotal } from './scoring-deductions';
 

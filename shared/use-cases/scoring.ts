@@ -147,6 +147,7 @@ export function scoringView(ctx: ScoringContext) {
             ? {
                 status: sheet.value.status,
                 schemeVersion: sheet.value.schemeVersion,
+                bonus: sheet.value.bonus,
                 ...(sheet.value.submittedAt ? { submittedAt: sheet.value.submittedAt, late: sheetLate(ctx, sheet.value) } : {}),
                 ...(sheet.value.updatedAt ? { updatedAt: sheet.value.updatedAt } : {}),
               }
@@ -158,6 +159,7 @@ export function scoringView(ctx: ScoringContext) {
                 ...(verification.value.updatedAt ? { updatedAt: verification.value.updatedAt } : {}),
                 ...(verification.value.updatedBy ? { updatedBy: verification.value.updatedBy } : {}),
                 deductionOverrides: verification.value.deductionOverrides,
+                bonus: verification.value.bonus,
               }
             : null,
         };

@@ -306,8 +306,9 @@ describe('the admin page in Chromium', { timeout: 90_000 }, () => {
       `/api/clusters/${REFERENCE}/plans`,
       `/api/clusters/${REFERENCE}/plans/${PLAN}/board`,
     ]);
-    // Compressed assets (brotli or gzip) and a board under 100 KB in all.
-    expect(weight.script).toBeLessThan(20 * 1024);
+    // Compressed assets (brotli or gzip) and a board under 100 KB in all. The script budget went from 20 to 24 KB
+    // with the scoring views (about 21 KB brotli then; docs/benchmarks.md).
+    expect(weight.script).toBeLessThan(24 * 1024);
     expect(weight.total).toBeLessThan(100 * 1024);
     await cdp.detach();
     expectNoProblems(t);
@@ -649,7 +650,7 @@ describe('the admin page in Chromium', { timeout: 90_000 }, () => {
     }
     expect(await byTestId(page, 'read-only').textContent()).toBe('Chỉ xem');
     const tabs = await page.getByRole('navigation', { name: 'Các mục quản trị' }).getByRole('link').allTextContents();
-    expect(tabs).toEqual(['Bảng theo dõi', 'Kế hoạch', 'Đơn vị', 'Nhắc việc', 'Nhật ký']);
+    expect(tabs).toEqual(['Bảng theo dõi', 'Kế hoạch', 'Chấm điểm', 'Đơn vị', 'Nhắc việc', 'Nhật ký']);
     await byTestId(page, `cell-don-vi-mau-a-${REPORT}`).click();
     const panel = byTestId(page, 'cell-panel');
     await panel.waitFor();

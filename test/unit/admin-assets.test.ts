@@ -50,7 +50,7 @@ describe('the committed assets', () => {
     expect(Buffer.from(asset.br, 'base64').length).toBeLessThan(bytes.length / 2);
   });
 
-  it('stay within budget: script < 60 KB, style sheet < 15 KB (minified)', () => {
+  it('stay within budget: script < 80 KB, style sheet < 15 KB (minified)', () => {
     const sizes = {
       script: Buffer.byteLength(ADMIN_SCRIPT.body),
       scriptGzip: Buffer.from(ADMIN_SCRIPT.gzip, 'base64').length,
@@ -58,7 +58,8 @@ describe('the committed assets', () => {
       stylesGzip: Buffer.from(ADMIN_STYLES.gzip, 'base64').length,
     };
     console.log(`admin assets: ${JSON.stringify(sizes)}`);
-    expect(sizes.script).toBeLessThan(60 * 1024);
+    // 60 KB until the scoring views (Chấm điểm) came: they are about a third of the page (~23 KB gzip in all).
+    expect(sizes.script).toBeLessThan(80 * 1024);
     expect(sizes.styles).toBeLessThan(15 * 1024);
   });
 });
@@ -66,7 +67,7 @@ describe('the committed assets', () => {
 describe('the client bundle', () => {
   it('holds only web/admin/ code and the dependency-free label tables: no zod, no server module', () => {
     expect(fresh.scriptInputs.length).toBeGreaterThan(5);
-    expect(fresh.scriptInputs.filter((p) => !p.startsWith('web/admin/'))).toEqual(['shared/domain/labels.ts']);
+    expect(fresh.scriptInputs.filter((p) => !p.startsWith('web/admin/')).sort()).toEqual(['shared/domain/labels.ts', 'shared/domain/scoring-labels.ts', 'shared/domain/scoring-points.ts']);
     expect(fresh.scriptInputs).toContain('web/admin/main.ts');
   });
 

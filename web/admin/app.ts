@@ -14,6 +14,7 @@ import { boardView } from './views/board';
 import { keysView } from './views/keys';
 import { planView } from './views/plan';
 import { remindersView } from './views/reminders';
+import { scoringView } from './views/scoring';
 import { unitsView } from './views/units';
 
 export interface ViewContext {
@@ -43,6 +44,7 @@ interface Route {
 const ROUTES: Route[] = [
   { path: 'bang-theo-doi', label: 'Bảng theo dõi', view: boardView },
   { path: 'ke-hoach', label: 'Kế hoạch', view: planView },
+  { path: 'cham-diem', label: 'Chấm điểm', view: scoringView },
   { path: 'don-vi', label: 'Đơn vị', view: unitsView },
   { path: 'nhac-viec', label: 'Nhắc việc', view: remindersView },
   { path: 'nhat-ky', label: 'Nhật ký', view: auditView },

@@ -1,4 +1,8 @@
-/** Dates and times the way Vietnamese offices write them (dd/mm/yyyy, HH:mm), always in ICT whatever the device. */
+/** Dates and times the way Vietnamese offices write them (dd/mm/yyyy, HH:mm), always in ICT whatever the device; points. */
+import { formatPointsVi } from '../../shared/domain/scoring-points';
+
+/** Points as Vietnamese write them: "97,5" (the domain's formatter, dependency-free). */
+export const formatPoints = formatPointsVi;
 
 const ICT = new Intl.DateTimeFormat('vi-VN', {
   timeZone: 'Asia/Ho_Chi_Minh',
@@ -50,4 +54,16 @@ export function formatBytes(bytes: number): string {
 export function nextPlanId(planId: string): string {
   const start = Number(planId.slice(0, 4)) + 1;
   return `${start}-${start + 1}`;
+}
+
+/** A difference in points with its sign: "+2", "−1,5" (a real minus sign), "0". */
+export function formatDelta(points: number): string {
+  const text = formatPoints(Math.abs(points));
+  return points > 0 ? `+${text}` : points < 0 ? `−${text}` : text;
+}
+
+/** Points as typed ("8,5", "8.5", " 7 "): undefined when empty, NaN when not a number. */
+export function parsePoints(text: string): number | undefined {
+  const t = text.trim().replace(',', '.');
+  return t === '' ? undefined : /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
 }

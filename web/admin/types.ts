@@ -25,3 +25,13 @@ export type MilestoneBody = Req<'SaveMilestone'>;
 export type UnitSelector = MilestoneView['assignments'][number]['who'];
 export type AuditEntry = Res<'ListAudit'>['entries'][number];
 export type ApiKeyInfo = Res<'ListApiKeys'>['apiKeys'][number];
+
+/**
+ * Chấm điểm: the full view model of GET …/scoring (the contract's schema leaves the results' rows open, so their
+ * shape is taken from the use case that builds them; a type-only import, erased like the others).
+ */
+export type ScoringView = import('../../shared/use-cases/scoring').ScoringView;
+export type ScoringScheme = ScoringView['template'];
+export type ScoringUnit = ScoringView['units'][number];
+export type ResultRow = NonNullable<ScoringView['results']>['rows'][number];
+export type SchemeBody = Req<'SaveScoringScheme'>;

@@ -137,3 +137,12 @@ export function parseOffsets(text: string): number[] | undefined {
   if (!parts.every((p) => /^\d{1,3}$/.test(p))) return undefined;
   return parts.map(Number);
 }
+
+/** Follows a short-lived download link (S3 answers with the original file name as an attachment). */
+export function followDownload(url: string, fileName?: string): void {
+  if (!/^https?:\/\//.test(url)) throw new Error('unexpected download URL');
+  const link = h('a', { href: url, rel: 'noopener', download: fileName ?? true, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}

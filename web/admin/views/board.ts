@@ -8,7 +8,7 @@ import { busy, button, field, fill, h, select, type Child } from '../dom';
 import { formatBytes, formatDate, formatDateTime, formatTime } from '../format';
 import { CELL_LABELS, UNIT_ROLE_LABELS } from '../labels';
 import type { Board, BoardCell, BoardCellStatus, Res } from '../types';
-import { attempt, message } from '../ui';
+import { attempt, followDownload, message } from '../ui';
 import { heading, planPath, requirePlan } from './common';
 
 const POLL_MS = 30_000;
@@ -252,14 +252,10 @@ export async function boardView(ctx: ViewContext): Promise<void> {
     if (!dialog.open) dialog.showModal();
   }
 
-  /** Asks for a 5-minute download link and follows it (S3 answers with the original file name as an attachment). */
+  /** Asks for a 5-minute download link and follows it. */
   async function fetchDownload(unitId: string, uploadId: string): Promise<void> {
     const answer = await api<Res<'DownloadSubmission'>>('GET', planPath(ctx, plan!, 'units', unitId, 'submissions', uploadId, 'download'));
-    if (!/^https?:\/\//.test(answer.url)) throw new Error('unexpected download URL');
-    const link = h('a', { href: answer.url, rel: 'noopener', download: answer.fileName, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
+    followDownload(answer.url, answer.fileName);
   }
 
   // Poll while visible; catch up at once when the tab comes back after a while.
