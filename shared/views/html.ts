@@ -68,3 +68,17 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * The page's one script: `var CONFIG = <config>;` then `code`, inside a strict-mode IIFE, with the response's CSP
+ * nonce. `code` is trusted source (a String.raw constant of the view), never data.
+ */
+export function configuredScript(nonce: string, config: unknown, code: string): SafeHtml {
+  return html`<script nonce="${nonce}">
+(function () {
+'use strict';
+var CONFIG = ${raw(jsonForScript(config))};
+${raw(code)}
+})();
+</script>`;
+}

@@ -9,7 +9,7 @@
  */
 import { ALLOWED_FILE_TYPES, type AllowedFileType, type UnitMilestoneStatus } from '../domain/submission';
 import type { MemberFileView, MemberMilestoneView, MemberPageView } from './member-page-model';
-import { html, jsonForScript, raw, type SafeHtml } from './html';
+import { configuredScript, html, raw, type SafeHtml } from './html';
 
 /** Options of {@link renderMemberPage}. */
 export interface MemberPageOptions {
@@ -78,13 +78,7 @@ export function renderMemberPage(view: MemberPageView, opts: MemberPageOptions):
   ${view.milestones.length === 0 ? html`<p class="empty">Hiện chưa có mốc nào cần đơn vị nộp tài liệu.</p>` : view.milestones.map((m) => milestoneCard(m, view))}
 </main>
 ${footer(view)}
-<script nonce="${opts.nonce}">
-(function () {
-'use strict';
-var CONFIG = ${raw(jsonForScript(config))};
-${raw(CLIENT_SCRIPT)}
-})();
-</script>`;
+${configuredScript(opts.nonce, config, CLIENT_SCRIPT)}`;
   return documentOf({ title: `${view.unitName} · Nộp tài liệu thi đua`, nonce: opts.nonce, body });
 }
 

@@ -12,7 +12,7 @@
 import { formatPointsVi, sumPoints } from '../domain/scoring-points';
 import type { SelfScoreFormView } from '../use-cases/self-score';
 import { documentOf, footer, STYLES as MEMBER_PAGE_STYLES } from './member-page';
-import { html, jsonForScript, raw, type SafeHtml } from './html';
+import { configuredScript, html, raw, type SafeHtml } from './html';
 
 /** Options of {@link renderSelfScorePage}. */
 export interface SelfScorePageOptions {
@@ -128,13 +128,7 @@ export function renderSelfScorePage(view: SelfScoreFormView, opts: SelfScorePage
   ${view.scheme && (view.editable ? editableSheet(view, view.scheme) : readOnlySheet(view, view.scheme))}
 </main>
 ${footer(view)}
-<script nonce="${opts.nonce}">
-(function () {
-'use strict';
-var CONFIG = ${raw(jsonForScript(config))};
-${raw(CLIENT_SCRIPT)}
-})();
-</script>`;
+${configuredScript(opts.nonce, config, CLIENT_SCRIPT)}`;
   return documentOf({ title: `${view.unitName} · Bảng tự chấm điểm thi đua`, nonce: opts.nonce, body, styles: MEMBER_PAGE_STYLES + FORM_STYLES });
 }
 

@@ -102,20 +102,20 @@ export class DynamoScoringRepository implements ScoringRepository {
     return next;
   }
 
-  async putSheet(sheet: z.infer<typeof SelfScoreSheetSchema>, expected: { sheetVersion: number; stateVersion: number }): Promise<number> {
-    const next = expected.sheetVersion + 1;
-    await this.write([
-      this.stateCheck(sheet.clusterId, sheet.planId, expected.stateVersion),
-      { Put: this.guardedPut(this.item('SelfScoreSheet', sheet.clusterId, sheet.planId, sheetSk(sheet.unitId), sheet, next), expected.sheetVersion) },
-    ]);
-    return next;
+  putSheet(sheet: z.infer<typeof SelfScoreSheetSchema>, expected: { sheetVersion: number; stateVersion: number }): Promise<number> {
+    return this.putUnitItem('SelfScoreSheet', sheetSk(sheet.unitId), sheet, expected.sheetVersion, expected.stateVersion);
   }
 
-  async putVerification(v: z.infer<typeof VerificationSchema>, expected: { verificationVersion: number; stateVersion: number }): Promise<number> {
-    const next = expected.verificationVersion + 1;
+  putVerification(v: z.infer<typeof VerificationSchema>, expected: { verificationVersion: number; stateVersion: number }): Promise<number> {
+    return this.putUnitItem('Verification', verificationSk(v.unitId), v, expected.verificationVersion, expected.stateVersion);
+  }
+
+  /** A unit's sheet or verification: conditional on its own version and on the settings' version. */
+  private async putUnitItem(entity: string, sk: string, value: { clusterId: string; planId: string }, version: number, stateVersion: number): Promise<number> {
+    const next = version + 1;
     await this.write([
-      this.stateCheck(v.clusterId, v.planId, expected.stateVersion),
-      { Put: this.guardedPut(this.item('Verification', v.clusterId, v.planId, verificationSk(v.unitId), v, next), expected.verificationVersion) },
+      this.stateCheck(value.clusterId, value.planId, stateVersion),
+      { Put: this.guardedPut(this.item(entity, value.clusterId, value.planId, sk, value, next), version) },
     ]);
     return next;
   }
