@@ -15,11 +15,12 @@ import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-c
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MilestoneSchema, PlanSchema, UnitSchema, type Unit, type UnitRole } from '../../shared/domain/model';
 import { SelfScoreSheetSchema } from '../../shared/domain/scoring';
-import { SubmissionSchema, type Submission } from '../../shared/domain/submission';
+import type { Submission } from '../../shared/domain/submission';
 import { defaultScoringScheme } from '../../shared/reference/scoring-template';
 import { adminEmailsOf } from '../../shared/use-cases/units';
 import { signInUrlFor, stackRepos } from '../support/admin';
 import { launchBrowser, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
+import { submissionRecord } from '../support/records';
 
 const stack = inject('stack');
 const { repos, clock, close: closeRepos } = stackRepos(stack);
@@ -41,25 +42,8 @@ const MILESTONES = [
   { milestoneId: 'tu-cham', kind: 'self-score', title: 'Bảng tự chấm điểm', due: { type: 'date', date: '2021-12-20', rule: 'by' }, document: everyone('Bảng tự chấm điểm') },
 ].map((m, order) => MilestoneSchema.parse({ clusterId: CLUSTER, planId: PLAN, order, ...m }));
 
-const submissionOf = (milestoneId: string, unitId: string, receivedAt: string, late = false): Submission => {
-  const uploadId = randomUUID();
-  return SubmissionSchema.parse({
-    clusterId: CLUSTER,
-    planId: PLAN,
-    milestoneId,
-    unitId,
-    uploadId,
-    objectKey: `uploads/${CLUSTER}/${PLAN}/${milestoneId}/${unitId}/${uploadId}`,
-    fileName: `${milestoneId}-${unitId}.pdf`,
-    contentType: 'application/pdf',
-    size: 2048,
-    sha256: 'c'.repeat(64),
-    receivedAt: new Date(receivedAt).toISOString(),
-    late,
-    outcome: 'accepted',
-    receipt: 'sent',
-  });
-};
+const submissionOf = (milestoneId: string, unitId: string, receivedAt: string, late = false): Submission =>
+  submissionRecord({ clusterId: CLUSTER, planId: PLAN, milestoneId, unitId, receivedAt, late, fileName: `${milestoneId}-${unitId}.pdf` });
 const evidence = submissionOf('bao-cao', 'don-vi-a', '2021-11-19T15:00:00+07:00');
 
 /** A submitted sheet under the scheme's version 2 (the sample with Tốt from 80): every criterion at its maximum but the ones lowered in `minus`. */

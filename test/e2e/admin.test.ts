@@ -19,7 +19,6 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fileLinkKeys } from '../../shared/adapters/secrets/link-keys';
 import { MilestoneSchema, PlanSchema, UnitSchema, type Unit } from '../../shared/domain/model';
-import { SubmissionSchema } from '../../shared/domain/submission';
 import { formatInstantVi } from '../../shared/domain/time';
 import { referenceMilestones, referencePlan } from '../../shared/reference/thanh-hoa-cum-5';
 import { SIGN_IN_REQUESTED_MESSAGE } from '../../shared/use-cases/admin-auth';
@@ -28,6 +27,7 @@ import { adminEmailsOf } from '../../shared/use-cases/units';
 import { signIn, signInUrlFor, stackRepos } from '../support/admin';
 import { MOBILE, launchBrowser, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
 import { minimalPdf } from '../support/files';
+import { submissionRecord } from '../support/records';
 import { waitForMail as waitForMailIn, type StoredEmail } from '../support/mailbox';
 
 const stack = inject('stack');
@@ -535,24 +535,8 @@ describe('the admin page in Chromium', { timeout: 90_000 }, () => {
     expect(await cellY.textContent()).toBe('Chưa đến hạn');
 
     // Another unit's file arrives while the page is open: the next poll shows it.
-    const uploadId = randomUUID();
     await repos.uploads.recordSubmission(
-      SubmissionSchema.parse({
-        clusterId: OWN,
-        planId: PLAN,
-        milestoneId: REPORT,
-        unitId: 'don-vi-y',
-        uploadId,
-        objectKey: `uploads/${OWN}/${PLAN}/${REPORT}/don-vi-y/${uploadId}`,
-        fileName: 'Báo cáo của Trường Y.pdf',
-        contentType: 'application/pdf',
-        size: 2048,
-        sha256: 'a'.repeat(64),
-        receivedAt: clock.now().toISOString(),
-        late: false,
-        outcome: 'accepted',
-        receipt: 'sent',
-      }),
+      submissionRecord({ clusterId: OWN, planId: PLAN, milestoneId: REPORT, unitId: 'don-vi-y', fileName: 'Báo cáo của Trường Y.pdf', receivedAt: clock.now() }),
     );
     await page.clock.runFor(29_000);
     expect(await cellY.textContent()).toBe('Chưa đến hạn');

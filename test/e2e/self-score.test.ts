@@ -9,12 +9,12 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fileLinkKeys } from '../../shared/adapters/secrets/link-keys';
 import { MilestoneSchema, PlanSchema, UnitSchema } from '../../shared/domain/model';
-import { SubmissionSchema } from '../../shared/domain/submission';
 import { defaultScoringScheme } from '../../shared/reference/scoring-template';
 import { issueLink } from '../../shared/use-cases/links';
 import { openSelfScoring, saveScheme } from '../../shared/use-cases/scoring';
 import { stackRepos } from '../support/admin';
 import { launchBrowser, MOBILE, newTestContext, saveScreenshot, type TestContext } from '../support/browser';
+import { submissionRecord } from '../support/records';
 
 const stack = inject('stack');
 const CLUSTER = `x-${randomUUID().slice(0, 8)}`;
@@ -47,22 +47,7 @@ beforeAll(async () => {
     ].map((m) => MilestoneSchema.parse({ clusterId: CLUSTER, planId: PLAN, ...m })),
   );
   await repos.uploads.recordSubmission(
-    SubmissionSchema.parse({
-      clusterId: CLUSTER,
-      planId: PLAN,
-      milestoneId: 'dang-ky',
-      unitId: UNIT,
-      uploadId: evidenceId,
-      objectKey: `uploads/${CLUSTER}/${PLAN}/dang-ky/${UNIT}/${evidenceId}`,
-      fileName: 'Kế hoạch phát động thi đua.pdf',
-      contentType: 'application/pdf',
-      size: 2048,
-      sha256: 'c'.repeat(64),
-      receivedAt: new Date('2021-10-01T08:00:00+07:00').toISOString(),
-      late: false,
-      outcome: 'accepted',
-      receipt: 'sent',
-    }),
+    submissionRecord({ clusterId: CLUSTER, planId: PLAN, milestoneId: 'dang-ky', unitId: UNIT, uploadId: evidenceId, fileName: 'Kế hoạch phát động thi đua.pdf', receivedAt: '2021-10-01T08:00:00+07:00' }),
   );
   await saveScheme({ repos, clock }, { clusterId: CLUSTER, planId: PLAN, scheme, by: 'test' });
   await openSelfScoring({ repos, clock }, { clusterId: CLUSTER, planId: PLAN });

@@ -10,7 +10,7 @@ import { boardEndpoints } from '../../functions/admin/endpoints/board';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
 import { SESSION_COOKIE, sha256Hex } from '../../shared/domain/admin';
 import { MilestoneSchema, PlanSchema, UnitSchema, type Milestone, type Unit, type UnitRole } from '../../shared/domain/model';
-import { SubmissionSchema, type Submission } from '../../shared/domain/submission';
+import type { Submission } from '../../shared/domain/submission';
 import { BOARD_CELL_STATUSES, adminEndpoints } from '../../shared/http/admin-api';
 import { adminRouter, type Implementations } from '../../shared/http/admin-router';
 import type { Clock } from '../../shared/ports/clock';
@@ -20,6 +20,7 @@ import { getBoard } from '../../shared/use-cases/board';
 import { adminEmailsOf } from '../../shared/use-cases/units';
 import { signIn, stackRepos, type AdminSession } from '../support/admin';
 import { CallCounter, freshTable } from '../support/aws';
+import { submissionRecord } from '../support/records';
 
 const stack = inject('stack');
 const CLUSTER = `bang-${randomUUID().slice(0, 8)}`;
@@ -34,26 +35,8 @@ const milestoneOf = (clusterId: string, milestoneId: string, order: number, fiel
   MilestoneSchema.parse({ clusterId, planId: PLAN, milestoneId, order, kind: 'report', title: `Mốc ${milestoneId}`, ...fields });
 const everyone = (title: string) => ({ title, from: { type: 'all' }, recipients: ['cum-truong'] });
 
-const submissionOf = (clusterId: string, milestoneId: string, unitId: string, receivedAt: string, late: boolean, outcome: Submission['outcome'] = 'accepted'): Submission => {
-  const uploadId = randomUUID();
-  return SubmissionSchema.parse({
-    clusterId,
-    planId: PLAN,
-    milestoneId,
-    unitId,
-    uploadId,
-    objectKey: `uploads/${clusterId}/${PLAN}/${milestoneId}/${unitId}/${uploadId}`,
-    fileName: `Tài liệu ${unitId}.pdf`,
-    contentType: 'application/pdf',
-    size: 2048,
-    sha256: 'a'.repeat(64),
-    receivedAt: new Date(receivedAt).toISOString(),
-    late,
-    outcome,
-    ...(outcome === 'quarantined' ? { rejectReason: 'Nội dung tệp không phải PDF' } : {}),
-    receipt: 'sent',
-  });
-};
+const submissionOf = (clusterId: string, milestoneId: string, unitId: string, receivedAt: string, late: boolean, outcome: Submission['outcome'] = 'accepted'): Submission =>
+  submissionRecord({ clusterId, planId: PLAN, milestoneId, unitId, receivedAt, late, outcome, fileName: `Tài liệu ${unitId}.pdf` });
 
 const units = [
   unitOf(CLUSTER, 'cuong', 'Đơn vị Cường', 'thanh-vien'),

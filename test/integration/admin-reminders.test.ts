@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MilestoneSchema, PlanSchema, UnitSchema, type Milestone, type Unit, type UnitRole } from '../../shared/domain/model';
-import { SubmissionSchema } from '../../shared/domain/submission';
 import type { Repositories } from '../../shared/ports/repositories';
 import type { SendRef } from '../../shared/ports/send-log';
 import { adminEmailsOf } from '../../shared/use-cases/units';
 import { apiKeyFor, signIn, stackRepos, type AdminSession } from '../support/admin';
 import { mailTo as mailboxTo } from '../support/mailbox';
+import { submissionRecord } from '../support/records';
 
 const stack = inject('stack');
 const CLUSTER = `nhac-${randomUUID().slice(0, 8)}`;
@@ -66,24 +66,7 @@ beforeAll(async () => {
     PlanSchema.parse({ clusterId: CLUSTER, planId: PLAN, schoolYear: { startYear: 2021, endYear: 2022 }, title: 'Kế hoạch 2021 - 2022', contact: { name: 'Chị Liên', email: 'lien@example.com' } }),
     milestones,
   );
-  const uploadId = randomUUID();
-  await repos.uploads.recordSubmission(
-    SubmissionSchema.parse({
-      clusterId: CLUSTER,
-      planId: PLAN,
-      milestoneId: 'bao-cao',
-      unitId: 'dung',
-      uploadId,
-      objectKey: `uploads/${CLUSTER}/${PLAN}/bao-cao/dung/${uploadId}`,
-      fileName: 'bao-cao.pdf',
-      contentType: 'application/pdf',
-      size: 10,
-      sha256: 'b'.repeat(64),
-      receivedAt: ict('2021-11-24T16:45:00').toISOString(),
-      late: false,
-      outcome: 'accepted',
-    }),
-  );
+  await repos.uploads.recordSubmission(submissionRecord({ clusterId: CLUSTER, planId: PLAN, milestoneId: 'bao-cao', unitId: 'dung', receivedAt: ict('2021-11-24T16:45:00') }));
   for (const address of [email('binh'), email('chi')]) {
     await repos.undeliverable.put({ clusterId: CLUSTER, email: address, cause: 'bounce', reason: 'Địa chỉ không nhận được thư (bị trả lại vĩnh viễn)', at: ict('2021-11-18T08:05:00').toISOString() });
   }

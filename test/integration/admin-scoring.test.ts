@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
 import { MilestoneSchema, PlanSchema, UnitSchema, type Milestone, type Unit, type UnitRole } from '../../shared/domain/model';
 import { SelfScoreSheetSchema, VerificationSchema, type ScoringScheme, type SelfScoreSheet } from '../../shared/domain/scoring';
-import { SubmissionSchema, type Submission } from '../../shared/domain/submission';
+import type { Submission } from '../../shared/domain/submission';
 import { formatInstantVi } from '../../shared/domain/time';
 import { attachmentDisposition } from '../../shared/http/content-disposition';
 import type { Clock } from '../../shared/ports/clock';
@@ -25,6 +25,7 @@ import { getScoring } from '../../shared/use-cases/scoring';
 import { adminEmailsOf } from '../../shared/use-cases/units';
 import { signIn, stackRepos, type AdminSession } from '../support/admin';
 import { CallCounter, freshTable } from '../support/aws';
+import { submissionRecord } from '../support/records';
 
 const stack = inject('stack');
 const CLUSTER = `cham-${randomUUID().slice(0, 8)}`;
@@ -50,25 +51,8 @@ const milestonesOf = (clusterId: string): Milestone[] =>
     { milestoneId: 'tu-cham', kind: 'self-score', title: 'Bảng tự chấm điểm', due: { type: 'date', date: '2021-12-20', rule: 'by' }, document: everyone('Bảng tự chấm điểm') },
   ].map((m, order) => MilestoneSchema.parse({ clusterId, planId: PLAN, order, ...m }));
 
-const submissionOf = (clusterId: string, milestoneId: string, unitId: string, receivedAt: string, late = false): Submission => {
-  const uploadId = randomUUID();
-  return SubmissionSchema.parse({
-    clusterId,
-    planId: PLAN,
-    milestoneId,
-    unitId,
-    uploadId,
-    objectKey: `uploads/${clusterId}/${PLAN}/${milestoneId}/${unitId}/${uploadId}`,
-    fileName: `${milestoneId}.pdf`,
-    contentType: 'application/pdf',
-    size: 2048,
-    sha256: 'b'.repeat(64),
-    receivedAt: new Date(receivedAt).toISOString(),
-    late,
-    outcome: 'accepted',
-    receipt: 'sent',
-  });
-};
+const submissionOf = (clusterId: string, milestoneId: string, unitId: string, receivedAt: string, late = false): Submission =>
+  submissionRecord({ clusterId, planId: PLAN, milestoneId, unitId, receivedAt, late });
 
 const TEMPLATE = defaultScoringScheme('dang-ky');
 /** A submitted sheet under `scheme`: every criterion at its maximum, plus the bonus points given. */

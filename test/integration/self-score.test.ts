@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
 import { fileLinkKeys } from '../../shared/adapters/secrets/link-keys';
 import { MilestoneSchema, PlanSchema, UnitSchema, type Milestone, type Unit } from '../../shared/domain/model';
-import { SubmissionSchema, type Submission } from '../../shared/domain/submission';
+import type { Submission } from '../../shared/domain/submission';
 import type { Clock } from '../../shared/ports/clock';
 import type { Repositories } from '../../shared/ports/repositories';
 import { defaultScoringScheme } from '../../shared/reference/scoring-template';
@@ -19,6 +19,7 @@ import { changeLock, openSelfScoring, saveScheme, type ScoringDeps } from '../..
 import { getSelfScoreForm, saveSelfScore, type SaveSelfScoreBody } from '../../shared/use-cases/self-score';
 import { stackRepos } from '../support/admin';
 import { CallCounter, freshTable } from '../support/aws';
+import { submissionRecord } from '../support/records';
 
 const stack = inject('stack');
 const PLAN = '2021-2022';
@@ -37,26 +38,8 @@ const milestonesOf = (clusterId: string, selfScore: Record<string, unknown>): Mi
     { milestoneId: SELF_SCORE, order: 1, kind: 'self-score', title: 'Bảng tự chấm điểm thi đua', document: everyone('Bảng tự chấm điểm'), ...selfScore },
   ].map((m) => MilestoneSchema.parse({ clusterId, planId: PLAN, ...m }));
 
-const submissionOf = (clusterId: string, unitId: string, fileName: string, outcome: Submission['outcome'] = 'accepted'): Submission => {
-  const uploadId = randomUUID();
-  return SubmissionSchema.parse({
-    clusterId,
-    planId: PLAN,
-    milestoneId: REGISTRATION,
-    unitId,
-    uploadId,
-    objectKey: `uploads/${clusterId}/${PLAN}/${REGISTRATION}/${unitId}/${uploadId}`,
-    fileName,
-    contentType: 'application/pdf',
-    size: 4096,
-    sha256: 'b'.repeat(64),
-    receivedAt: new Date('2021-10-10T08:00:00+07:00').toISOString(),
-    late: false,
-    outcome,
-    ...(outcome === 'quarantined' ? { rejectReason: 'Nội dung tệp không phải PDF' } : {}),
-    receipt: 'sent',
-  });
-};
+const submissionOf = (clusterId: string, unitId: string, fileName: string, outcome: Submission['outcome'] = 'accepted'): Submission =>
+  submissionRecord({ clusterId, planId: PLAN, milestoneId: REGISTRATION, unitId, fileName, outcome, receivedAt: '2021-10-10T08:00:00+07:00' });
 
 let repos: Repositories;
 let clock: Clock;

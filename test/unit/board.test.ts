@@ -4,6 +4,7 @@ import { BOARD_CELL_STATUSES, BoardSchema } from '../../shared/http/admin-api';
 import { MilestoneSchema, PlanSchema, UnitSchema, UNIT_ROLES, type Milestone, type Unit, type UnitRole } from '../../shared/domain/model';
 import type { Extension, Submission } from '../../shared/domain/submission';
 import { BOARD_STATUS_LABELS, assembleBoard, cellStatus, type BoardInput } from '../../shared/use-cases/board';
+import { numberedUploadId, submissionRecord } from '../support/records';
 
 const ict = (local: string): Date => new Date(`${local}+07:00`);
 const C = 'cum-thu';
@@ -27,25 +28,8 @@ const milestone = (milestoneId: string, order: number, due: string | undefined, 
   });
 
 let uploadSeq = 0;
-const submission = (unitId: string, milestoneId: string, receivedAt: string, late: boolean, outcome: Submission['outcome'] = 'accepted'): Submission => {
-  const uploadId = `00000000-0000-4000-8000-${String(++uploadSeq).padStart(12, '0')}`;
-  return {
-    clusterId: C,
-    planId: P,
-    milestoneId,
-    unitId,
-    uploadId,
-    objectKey: `uploads/${C}/${P}/${milestoneId}/${unitId}/${uploadId}`,
-    fileName: `${unitId}.pdf`,
-    contentType: 'application/pdf',
-    size: 1000,
-    sha256: '0'.repeat(64),
-    receivedAt: new Date(receivedAt).toISOString(),
-    late,
-    outcome,
-    receipt: 'sent',
-  };
-};
+const submission = (unitId: string, milestoneId: string, receivedAt: string, late: boolean, outcome: Submission['outcome'] = 'accepted'): Submission =>
+  submissionRecord({ clusterId: C, planId: P, milestoneId, unitId, receivedAt, late, outcome, uploadId: numberedUploadId(++uploadSeq), fileName: `${unitId}.pdf`, size: 1000 });
 const extension = (unitId: string, milestoneId: string, until: string): Extension => ({
   clusterId: C,
   planId: P,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UNIT_STATUSES, UNIT_STATUS_LABELS, type UnitMilestoneStatus } from '../../shared/domain/submission';
 import { renderLinkErrorPage, renderMemberPage } from '../../shared/views/member-page';
 import type { MemberFileView, MemberMilestoneView, MemberPageView } from '../../shared/views/member-page-model';
+import { FakeElement, markupOf, respond, scriptOf, settle, type FakeResponse } from '../support/fake-dom';
 
 const NONCE = 'bm9uY2UtMTIzNDU2Nzg5MA';
 const TOKEN = 'eyJrIjoxLCJjIjoiY3VtLTUiLCJwIjoiMjAyMS0yMDIyIiwidSI6InRydW9uZy1hIn0.c2lnbmF0dXJlLWhtYWMtc2hhMjU2';
@@ -147,14 +148,6 @@ function textOf(markup: string, testId: string): string {
   return m![2]!.replace(/<[^>]+>/g, '');
 }
 
-function scriptOf(page: string): string {
-  const m = /<script nonce="[^"]*">([\s\S]*?)<\/script>/.exec(page);
-  expect(m).not.toBeNull();
-  return m![1]!;
-}
-
-/** The page without the script body: what is left is markup only. */
-const markupOf = (page: string): string => page.replace(/(<script[^>]*>)[\s\S]*?(<\/script>)/g, '$1$2');
 const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
 
 describe('member page document', () => {
@@ -416,39 +409,6 @@ describe('link error pages', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // The client script, run in a VM against a minimal fake of the DOM and network APIs it uses.
 
-interface FakeResponse {
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}
-const respond = (status: number, body?: unknown): FakeResponse => ({
-  ok: status >= 200 && status < 300,
-  status,
-  json: () => (body === undefined ? Promise.reject(new SyntaxError('no body')) : Promise.resolve(body)),
-});
-
-class FakeElement {
-  textContent = '';
-  disabled = false;
-  hidden = true;
-  value = 0;
-  files: unknown[] | null = null;
-  readonly attributes = new Map<string, string>();
-  readonly listeners = new Map<string, Array<(event: unknown) => void>>();
-  getAttribute(name: string): string | null {
-    return this.attributes.get(name) ?? null;
-  }
-  setAttribute(name: string, value: string): void {
-    this.attributes.set(name, String(value));
-  }
-  removeAttribute(name: string): void {
-    this.attributes.delete(name);
-  }
-  addEventListener(type: string, listener: (event: unknown) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-}
-
 class FakeForm extends FakeElement {
   readonly parts: Record<string, FakeElement> = {};
   constructor(milestoneId: string, roles: string[]) {
@@ -465,7 +425,7 @@ class FakeForm extends FakeElement {
   }
   submit(): { defaultPrevented: boolean } {
     const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
-    for (const listener of this.listeners.get('submit') ?? []) listener(event);
+    this.dispatch('submit', event);
     return event;
   }
 }
@@ -530,9 +490,7 @@ function boot(page: string, route: Route) {
     timers,
     /** Runs the timers due so far (not those they schedule). */
     tick: () => timers.splice(0).forEach((t) => t.run()),
-    settle: async () => {
-      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-    },
+    settle: () => settle(20),
   };
 }
 

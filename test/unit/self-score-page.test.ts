@@ -9,6 +9,7 @@ import { SELF_SCORE_FORM_STATES, type SelfScoreFormState, type SelfScoreFormView
 import { renderMemberPage } from '../../shared/views/member-page';
 import type { MemberMilestoneView, MemberPageView } from '../../shared/views/member-page-model';
 import { renderSelfScorePage, renderSelfScorePrint, renderSelfScoreRefused } from '../../shared/views/self-score-page';
+import { FakeElement, markupOf, respond, scriptOf, settle, type FakeResponse } from '../support/fake-dom';
 
 const NONCE = 'bm9uY2Utc2VsZi1zY29yZQ';
 const TOKEN = 'eyJrIjoxLCJjIjoiY3VtLTUiLCJwIjoiMjAyMS0yMDIyIiwidSI6InRydW9uZy1hIn0.c2VsZi1zY29yZS1zaWduYXR1cmU';
@@ -116,13 +117,6 @@ const render = (view: SelfScoreFormView = fixture(), opts: { token?: string; bas
   renderSelfScorePage(view, { token: opts.token ?? TOKEN, nonce: NONCE, ...(opts.basePath !== undefined ? { basePath: opts.basePath } : {}) });
 
 const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
-/** The page without script bodies: markup only. */
-const markupOf = (page: string): string => page.replace(/(<script[^>]*>)[\s\S]*?(<\/script>)/g, '$1$2');
-function scriptOf(page: string): string {
-  const m = /<script nonce="[^"]*">([\s\S]*?)<\/script>/.exec(page);
-  expect(m).not.toBeNull();
-  return m![1]!;
-}
 /** The markup of one form line (lines hold no nested line). */
 function lineOf(page: string, id: string): string {
   const start = page.indexOf(`data-testid="line-${id}"`);
@@ -402,35 +396,6 @@ describe('the printable copy', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // The form's script in a VM, against fake elements built from the rendered lines.
 
-class FakeElement {
-  value = '';
-  textContent = '';
-  disabled = false;
-  hidden = true;
-  href = '';
-  focused = 0;
-  readonly attributes = new Map<string, string>();
-  readonly listeners = new Map<string, Array<(event: unknown) => void>>();
-  getAttribute(name: string): string | null {
-    return this.attributes.get(name) ?? null;
-  }
-  setAttribute(name: string, value: string): void {
-    this.attributes.set(name, String(value));
-  }
-  removeAttribute(name: string): void {
-    this.attributes.delete(name);
-  }
-  addEventListener(type: string, listener: (event: unknown) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  dispatch(type: string, event: unknown = {}): void {
-    for (const listener of this.listeners.get(type) ?? []) listener(event);
-  }
-  focus(): void {
-    this.focused += 1;
-  }
-}
-
 class FakeLine extends FakeElement {
   readonly points = new FakeElement();
   readonly justification = new FakeElement();
@@ -441,17 +406,6 @@ class FakeLine extends FakeElement {
 }
 
 const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-interface FakeResponse {
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}
-const respond = (status: number, body?: unknown): FakeResponse => ({
-  ok: status >= 200 && status < 300,
-  status,
-  json: () => (body === undefined ? Promise.reject(new SyntaxError('no body')) : Promise.resolve(body)),
-});
 
 function boot(page: string, answer: (url: string, init: { method?: string; body?: string }) => FakeResponse, confirmAnswer = true) {
   const lines = new Map<string, FakeLine>();
@@ -534,9 +488,7 @@ function boot(page: string, answer: (url: string, init: { method?: string; body?
     timers,
     reloads,
     confirms,
-    settle: async () => {
-      for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-    },
+    settle: () => settle(10),
   };
 }
 
