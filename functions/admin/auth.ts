@@ -5,6 +5,7 @@
 import { clearedSessionCookie, sessionCookie } from '../../shared/domain/admin';
 import { adminEndpoints } from '../../shared/http/admin-api';
 import { adminRouter } from '../../shared/http/admin-router';
+import { correlationIdOf } from '../../shared/http/middleware';
 import { authDepsFromEnv } from '../../shared/runtime/admin-deps';
 import { describeSession, openSession, requestSignIn, signOut } from '../../shared/use-cases/admin-auth';
 
@@ -14,7 +15,7 @@ export const handler = adminRouter<'auth'>(
   adminEndpoints.filter((e) => e.fn === 'auth'),
   {
     RequestSignIn: async ({ body, event }) => ({
-      body: await requestSignIn(deps, { email: body.email, clientIp: event.requestContext.http.sourceIp }),
+      body: await requestSignIn(deps, { email: body.email, clientIp: event.requestContext.http.sourceIp, correlationId: correlationIdOf(event) }),
     }),
     OpenSession: async ({ body, requestId }) => {
       const opened = await openSession(deps, body.token, requestId);

@@ -3,6 +3,7 @@
  * for a milestone at a given instant.
  */
 import { z } from 'zod';
+import { CorrelationIdSchema } from './correlation';
 import { deadlineOf, isLate, type Deadline } from './deadlines';
 import { ClusterIdSchema, MilestoneIdSchema, PlanIdSchema, TextSchema, UnitIdSchema, selectUnits, type Milestone, type Plan, type Unit } from './model';
 import { addDays, daysBetween, LocalDateSchema, startOfIctDay, type LocalDate } from './time';
@@ -69,6 +70,8 @@ export const UploadIntentSchema = UploadRefSchema.extend({
   createdAt: z.iso.datetime(),
   /** Whether the unit was already late when it asked to upload (the cut-off was checked then). */
   lateAtIssue: z.boolean(),
+  /** The correlation id of the request that asked for the form; the recorder logs and tags the receipt with it. */
+  correlationId: CorrelationIdSchema.optional(),
 });
 export type UploadIntent = z.infer<typeof UploadIntentSchema>;
 

@@ -8,6 +8,7 @@ import { httpErrorHandler, requestLogging } from './middleware';
 
 export type HttpLogic = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** requestLogging comes first so that its `after`/`onError` run last and put the correlation header on any response. */
 export function httpHandler(logic: HttpLogic) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(requestLogging())

@@ -3,7 +3,8 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { logger } from '../runtime/logger';
+import { isCorrelationId, toCorrelationId } from '../domain/correlation';
+import { beginInvocationLogs, invocationCorrelationId, logger } from '../runtime/logger';
 import { mapError } from './errors';
 
 type HttpRequest = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;
@@ -40,12 +41,48 @@ export function httpErrorHandler(): middy.MiddlewareObj<APIGatewayProxyEventV2, 
   };
 }
 
-/** Appends request-scoped keys to the logger (route template and request id only). */
+/** The header a caller may set to name its request (validated), and that every response carries back. */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+/** Whether `value` is part of a secret the request carries (its link token, API key, cookies, CSRF token). */
+function isPartOfCredential(event: APIGatewayProxyEventV2, value: string): boolean {
+  const credentials = [event.pathParameters?.token, event.headers?.authorization, event.headers?.['x-csrf-token'], ...(event.cookies ?? [])];
+  return credentials.some((credential) => credential?.includes(value));
+}
+
+/**
+ * A request's correlation id: the caller's `x-correlation-id` when well formed (8-64 characters of [A-Za-z0-9_-])
+ * and not taken from the request's own credentials (a careless client must not put a secret into every log line
+ * and email tag); anything else is ignored, never echoed. Else API Gateway's request id (locally, the gateway's),
+ * else Lambda's, else a new one. Inside a handler wrapped by {@link requestLogging} it returns the id that request
+ * was given.
+ */
+export function correlationIdOf(event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>): string {
+  const given = event.headers?.[CORRELATION_HEADER];
+  if (isCorrelationId(given) && !isPartOfCredential(event, given)) return given;
+  return toCorrelationId(event.requestContext?.requestId) ?? invocationCorrelationId(context);
+}
+
+function withCorrelationHeader(request: HttpRequest): void {
+  const response = request.response;
+  if (!response || typeof response !== 'object') return;
+  response.headers = { ...response.headers, [CORRELATION_HEADER]: correlationIdOf(request.event) };
+}
+
+/**
+ * Starts each request's log context: its correlation id and request-scoped keys (route template and Lambda request
+ * id only), and returns the id in the `x-correlation-id` response header, errors included (this middleware is
+ * registered first, so its `after` and `onError` run last). The chosen id is written back into the event's header,
+ * so the route's logic reads the same one with {@link correlationIdOf} (e.g. to store it or tag an email).
+ */
 export function requestLogging(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
     before: async (request: HttpRequest) => {
-      logger.resetKeys();
-      logger.appendKeys({ routeKey: request.event.routeKey, requestId: request.context.awsRequestId });
+      const correlationId = correlationIdOf(request.event, request.context);
+      request.event.headers = { ...request.event.headers, [CORRELATION_HEADER]: correlationId };
+      beginInvocationLogs(correlationId, { routeKey: request.event.routeKey, requestId: request.context.awsRequestId });
     },
+    after: async (request: HttpRequest) => withCorrelationHeader(request),
+    onError: async (request: HttpRequest) => withCorrelationHeader(request),
   };
 }

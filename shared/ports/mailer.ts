@@ -6,7 +6,10 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
-  /** SES message tags, echoed in bounce and complaint events (e.g. the cluster). */
+  /**
+   * SES message tags, echoed in bounce and complaint events: the cluster (CLUSTER_TAG) and the correlation id of the
+   * work that sent the mail (CORRELATION_TAG). Values may hold only [A-Za-z0-9_-], or SES refuses the whole email.
+   */
   tags?: Record<string, string>;
 }
 

@@ -17,5 +17,6 @@ export const recorderDeps: RecordDeps = {
   log: {
     warn: (message, fields) => logger.warn(message, { ...fields }),
     info: (message, fields) => logger.info(message, { ...fields }),
+    setCorrelationId: (id) => logger.setCorrelationId(id),
   },
 };

@@ -27,6 +27,7 @@ import {
   type Principal,
   type Session,
 } from '../domain/admin';
+import { correlationTags } from '../domain/correlation';
 import { ForbiddenError, NotFoundError, RateLimitedError, SignInLinkSpentError, UnauthorizedError } from '../domain/errors';
 import { EmailSchema, type Cluster } from '../domain/model';
 import { formatInstantVi } from '../domain/time';
@@ -96,9 +97,13 @@ export const SIGN_IN_REQUESTED_MESSAGE =
 
 /**
  * Emails a sign-in link if the address has a grant. Counts against two limits first (per address, per client
- * address), so neither a script nor a person can flood an inbox or probe addresses quickly.
+ * address), so neither a script nor a person can flood an inbox or probe addresses quickly. The email is tagged with
+ * the request's `correlationId`.
  */
-export async function requestSignIn(deps: SignInDeps, request: { email: string; clientIp?: string }): Promise<{ message: string }> {
+export async function requestSignIn(
+  deps: SignInDeps,
+  request: { email: string; clientIp?: string; correlationId?: string },
+): Promise<{ message: string }> {
   const email = EmailSchema.parse(request.email);
   const now = deps.clock.now().getTime();
   const limits: Array<[string, { limit: number; windowSeconds: number }]> = [
@@ -126,7 +131,7 @@ export async function requestSignIn(deps: SignInDeps, request: { email: string; 
       validUntilLabel: formatInstantVi(link.expiresAt),
       clusterNames: clusters.map((c) => (c.access === 'write' ? c.cluster.name : `${c.cluster.name} (chỉ xem)`)),
     });
-    await deps.mailer.send({ to: [email], ...rendered, tags: { kind: 'sign-in' } });
+    await deps.mailer.send({ to: [email], ...rendered, tags: { kind: 'sign-in', ...correlationTags(request.correlationId) } });
   }
   return { message: SIGN_IN_REQUESTED_MESSAGE };
 }

@@ -7,6 +7,7 @@
  * scheduled email to that unit. The audit log records it instead (action `reminder.send-now`).
  */
 import { CLUSTER_TAG, type Undeliverable } from '../domain/bounces';
+import { correlationTags } from '../domain/correlation';
 import { isLate } from '../domain/deadlines';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { selectUnits, type Milestone, type Unit } from '../domain/model';
@@ -113,11 +114,12 @@ export interface SendNowResult {
  * Emails one unit the reminder of one milestone now: the document reminder (or the overdue notice once its deadline
  * has passed) while it still owes the document, or the event reminder with its own tasks. Refuses what would be a
  * wrong email: a milestone that asks nothing of the unit (400), a document already sent, uploads already closed, an
- * event already past, or no deliverable address left (409). Three reads, one SES call, no ledger write.
+ * event already past, or no deliverable address left (409). Three reads, one SES call, no ledger write. The email is
+ * tagged with the request's `correlationId`.
  */
 export async function sendReminderNow(
   deps: SendNowDeps,
-  request: { clusterId: string; planId: string; unitId: string; milestoneId: string },
+  request: { clusterId: string; planId: string; unitId: string; milestoneId: string; correlationId?: string },
 ): Promise<SendNowResult> {
   const { clusterId, planId, unitId, milestoneId } = request;
   const [ctx, items, undeliverable] = await Promise.all([
@@ -181,6 +183,6 @@ export async function sendReminderNow(
   if (sentTo.length === 0) {
     throw new ConflictError(`Mọi địa chỉ email của ${unit.name} đều bị trả lại (${skipped.join(', ')}). Hãy sửa email của đơn vị rồi gửi lại.`);
   }
-  await deps.mailer.send({ ...composed.email, to: sentTo, tags: { [CLUSTER_TAG]: clusterId } });
+  await deps.mailer.send({ ...composed.email, to: sentTo, tags: { [CLUSTER_TAG]: clusterId, ...correlationTags(request.correlationId) } });
   return { sentTo, subject: composed.email.subject, skipped, unit, milestone, kind };
 }

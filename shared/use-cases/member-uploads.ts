@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { isCorrelationId } from '../domain/correlation';
 import { describeDue } from '../domain/deadlines';
 import { ForbiddenError, UploadClosedError, ValidationError } from '../domain/errors';
 import { MILESTONE_KIND_LABELS, MilestoneIdSchema, RECIPIENT_LABELS, UNIT_ROLE_LABELS, byOrder, type Milestone, type Plan, type Unit } from '../domain/model';
@@ -136,8 +137,16 @@ export interface CreatedUpload {
   late: boolean;
 }
 
-/** POST /u/{token}/uploads: checks the request against the plan and issues a presigned POST for one exact key. */
-export async function createUpload(deps: MemberDeps, token: string, body: CreateUploadBody): Promise<CreatedUpload> {
+/**
+ * POST /u/{token}/uploads: checks the request against the plan and issues a presigned POST for one exact key. The
+ * request's correlation id is kept on the intent, so the recorder's logs and the receipt carry it.
+ */
+export async function createUpload(
+  deps: MemberDeps,
+  token: string,
+  body: CreateUploadBody,
+  options: { correlationId?: string } = {},
+): Promise<CreatedUpload> {
   const link = await resolveLink(deps, token, { milestoneId: body.milestoneId });
   if (link.payload.m && link.payload.m !== body.milestoneId) {
     throw new ForbiddenError('Đường link này chỉ dùng để nộp tài liệu cho một mốc khác.');
@@ -165,6 +174,7 @@ export async function createUpload(deps: MemberDeps, token: string, body: Create
       maxBytes: deps.maxUploadBytes,
       createdAt: now.toISOString(),
       lateAtIssue: window.late,
+      ...(isCorrelationId(options.correlationId) ? { correlationId: options.correlationId } : {}),
     },
     // Long enough for the form to be used and the object-created event to arrive, even delayed.
     24 * 3600,

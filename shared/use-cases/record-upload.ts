@@ -7,6 +7,7 @@
  * finishes what is unfinished (a pending move or receipt), so a crash at any step is repaired by the retry.
  */
 import { CLUSTER_TAG } from '../domain/bounces';
+import { correlationTags } from '../domain/correlation';
 import { describeDue, isLate } from '../domain/deadlines';
 import { checkDeclaredType } from '../domain/file-check';
 import type { Milestone, Plan, Unit, Cluster } from '../domain/model';
@@ -30,7 +31,12 @@ export interface RecordDeps {
   files: FileStore;
   mailer: Mailer;
   clock: Clock;
-  log: { warn(message: string, fields?: Record<string, unknown>): void; info(message: string, fields?: Record<string, unknown>): void };
+  log: {
+    warn(message: string, fields?: Record<string, unknown>): void;
+    info(message: string, fields?: Record<string, unknown>): void;
+    /** From now on, this invocation's log lines carry `id` (the upload request's, read from its intent). */
+    setCorrelationId?(id: string): void;
+  };
 }
 
 /** Enough of the file to tell its real type (OOXML and ODF need their first zip entries). */
@@ -44,15 +50,22 @@ export type RecordOutcome =
 
 export const quarantineKeyFor = (objectKey: string): string => QUARANTINE_PREFIX + objectKey.slice(UPLOAD_PREFIX.length);
 
-export async function recordUpload(deps: RecordDeps, event: { objectKey: string; receivedAt: Date }): Promise<RecordOutcome> {
+/**
+ * Records one object-created event. `correlationId` is the delivery's own id: the upload request's id, kept on its
+ * intent, replaces it as soon as the intent is read, for the log lines and the emails' tag.
+ */
+export async function recordUpload(deps: RecordDeps, event: { objectKey: string; receivedAt: Date; correlationId?: string }): Promise<RecordOutcome> {
   const ref = parseUploadObjectKey(event.objectKey);
   if (!ref) return { outcome: 'ignored', reason: 'not an upload key' };
   const ctx = await deps.repos.uploads.getLinkContext(ref);
+  if (ctx.intent?.correlationId) deps.log.setCorrelationId?.(ctx.intent.correlationId);
+  const correlationId = ctx.intent?.correlationId ?? event.correlationId;
   const { cluster, unit, plan, milestone } = ctx;
   if (!cluster || !unit || !plan || !milestone) return { outcome: 'ignored', reason: 'unknown cluster, unit, plan or milestone' };
+  const context: Context = { cluster, unit, plan, milestone, correlationId };
 
   if (ctx.submission) {
-    await finish(deps, ctx.submission, { cluster, unit, plan, milestone });
+    await finish(deps, ctx.submission, context);
     return { outcome: 'duplicate', submission: ctx.submission };
   }
   const intent = ctx.intent;
@@ -95,8 +108,8 @@ export async function recordUpload(deps: RecordDeps, event: { objectKey: string;
     // A concurrent delivery of the same event won the race; it sends the receipt and writes the audit entry.
     return { outcome: 'duplicate', submission };
   }
-  await appendAudit(deps, submission, { cluster, unit, plan, milestone });
-  await finish(deps, submission, { cluster, unit, plan, milestone });
+  await appendAudit(deps, submission, context);
+  await finish(deps, submission, context);
   deps.log.info('upload recorded', { outcome: submission.outcome, late: submission.late, size: submission.size });
   return { outcome: rejectReason ? 'quarantined' : 'recorded', submission };
 }
@@ -106,6 +119,8 @@ interface Context {
   unit: Unit;
   plan: Plan;
   milestone: Milestone;
+  /** Tagged on the receipt and the head's notice. */
+  correlationId?: string;
 }
 
 /** The steps after recording, each safe to repeat: quarantine move, receipt, cluster head's notice. */
@@ -115,7 +130,7 @@ async function finish(deps: RecordDeps, submission: Submission, ctx: Context): P
   }
   if (submission.receipt === 'sent') return;
   const view = emailView(submission, ctx);
-  const tags = { [CLUSTER_TAG]: ctx.cluster.clusterId };
+  const tags = { [CLUSTER_TAG]: ctx.cluster.clusterId, ...correlationTags(ctx.correlationId) };
   await deps.mailer.send({ to: ctx.unit.emails, ...renderUnitUploadEmail(view), tags, ...(ctx.plan.contact?.email ? { replyTo: [ctx.plan.contact.email] } : {}) });
   await deps.repos.uploads.markReceiptSent(submission);
   if (submission.outcome !== 'accepted') return;

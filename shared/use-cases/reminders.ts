@@ -21,6 +21,7 @@ import type { ScheduleStore } from '../ports/scheduler';
 import { renderDigest, renderDocumentReminder, renderEventReminder } from '../views/reminder-emails';
 import type { ContactView } from '../views/reminder-emails-model';
 import { CLUSTER_TAG, type Undeliverable } from '../domain/bounces';
+import { correlationTags } from '../domain/correlation';
 import { signUnitLink } from './links';
 import type { QueuedEmail, ReminderQueue } from '../ports/reminder-queue';
 
@@ -120,8 +121,11 @@ interface Outgoing {
 
 const contactOf = (plan: Plan): ContactView | undefined => plan.contact && { ...plan.contact };
 
-/** Runs one fired schedule: picks the recipients now, then sends each email at most once, at the configured rate. */
-export async function runReminder(deps: ReminderDeps, event: ReminderEvent): Promise<ReminderRun> {
+/**
+ * Runs one fired schedule: picks the recipients now, then sends each email at most once, at the configured rate.
+ * Every email is tagged with the run's `correlationId`; queued, the tag travels in the message to the sender.
+ */
+export async function runReminder(deps: ReminderDeps, event: ReminderEvent, options: { correlationId?: string } = {}): Promise<ReminderRun> {
   const { clusterId, planId, milestoneId } = event;
   const [cluster, plan, milestone, units, items, undeliverable] = await Promise.all([
     deps.repos.clusters.get(clusterId),
@@ -151,8 +155,9 @@ export async function runReminder(deps: ReminderDeps, event: ReminderEvent): Pro
   });
   // Addresses known to bounce are dropped; a unit left with none is reported, not emailed.
   const bad = new Set(undeliverable.map((u) => u.email));
+  const tags = { [CLUSTER_TAG]: clusterId, ...correlationTags(options.correlationId) };
   const outgoing = composed
-    .map((o) => ({ ...o, email: { ...o.email, to: o.email.to.filter((address) => !bad.has(address)), tags: { [CLUSTER_TAG]: clusterId } } }))
+    .map((o) => ({ ...o, email: { ...o.email, to: o.email.to.filter((address) => !bad.has(address)), tags } }))
     .filter((o) => o.email.to.length > 0);
 
   const reachable = new Set(outgoing.map((o) => o.recipient));

@@ -3,6 +3,7 @@
  * addresses in step with it; and a unit's upload link (issue, email, revoke and reissue).
  */
 import { CLUSTER_TAG } from '../domain/bounces';
+import { correlationTags } from '../domain/correlation';
 import { describeDue } from '../domain/deadlines';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { UNIT_ROLE_LABELS, type Milestone, type Plan, type Unit } from '../domain/model';
@@ -120,6 +121,8 @@ export interface UnitLinkRequest {
   unitId: string;
   /** Default: the plan of the current school year. */
   planId?: string;
+  /** The request's correlation id, tagged on the email. */
+  correlationId?: string;
 }
 
 /** The last ICT day on which a link expiring at `expiresAt` still works. */
@@ -213,7 +216,7 @@ export async function emailUnitLink(deps: EmailLinkDeps, request: UnitLinkReques
   await deps.mailer.send({
     to: sentTo,
     ...rendered,
-    tags: { kind: 'unit-link', [CLUSTER_TAG]: unit.clusterId },
+    tags: { kind: 'unit-link', [CLUSTER_TAG]: unit.clusterId, ...correlationTags(request.correlationId) },
     ...(plan.contact?.email ? { replyTo: [plan.contact.email] } : {}),
   });
   return { link, sentTo };

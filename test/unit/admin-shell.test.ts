@@ -45,6 +45,7 @@ describe('the shell', () => {
     const response = await call(event(routeKey, path));
     expect(response.statusCode).toBe(200);
     expect(response.headers).toEqual({
+      'x-correlation-id': expect.any(String),
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy':
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -81,6 +82,7 @@ describe('the assets', () => {
     const response = await asset(ADMIN_SCRIPT.name, 'gzip, deflate, br, zstd');
     expect(response.statusCode).toBe(200);
     expect(response.headers).toEqual({
+      'x-correlation-id': expect.any(String),
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'public, max-age=31536000, immutable',
       'x-content-type-options': 'nosniff',
@@ -133,7 +135,7 @@ describe('the OpenAPI document', () => {
   it('is JSON, cached for five minutes', async () => {
     const response = await call(event('GET /api/openapi.json', '/api/openapi.json'));
     expect(response.statusCode).toBe(200);
-    expect(response.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' });
+    expect(response.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff', 'x-correlation-id': expect.any(String) });
     const doc = JSON.parse(String(response.body));
     expect(doc.openapi).toMatch(/^3\.1/);
     expect(Object.keys(doc.paths)).toContain('/api/clusters/{clusterId}/plans/{planId}/board');

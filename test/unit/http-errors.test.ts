@@ -46,6 +46,7 @@ describe('httpHandler', () => {
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
+        'x-correlation-id': expect.any(String),
       },
       body: JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Không tìm thấy cụm thi đua "x".' } }),
     });

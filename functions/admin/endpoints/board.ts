@@ -2,6 +2,7 @@
 import { ValidationError } from '../../../shared/domain/errors';
 import { formatDateVi } from '../../../shared/domain/time';
 import type { Implementations } from '../../../shared/http/admin-router';
+import { correlationIdOf } from '../../../shared/http/middleware';
 import type { AdminDeps } from '../../../shared/use-cases/admin-deps';
 import { listReminderSends, sendReminderNow } from '../../../shared/use-cases/admin-reminders';
 import { extendDeadline, getBoard } from '../../../shared/use-cases/board';
@@ -34,8 +35,8 @@ export const boardEndpoints = (deps: AdminDeps): Pick<Impl, 'GetBoard' | 'GrantE
 
   ListReminderSends: async ({ params }) => ({ body: await listReminderSends(deps.repos, params.clusterId, params.planId) }),
 
-  SendReminderNow: async ({ params, body }) => {
-    const result = await sendReminderNow(deps, { ...params, ...body });
+  SendReminderNow: async ({ params, body, event }) => {
+    const result = await sendReminderNow(deps, { ...params, ...body, correlationId: correlationIdOf(event) });
     const label = result.kind === 'overdue' ? 'email báo quá hạn' : 'email nhắc việc';
     return {
       body: { sentTo: result.sentTo, subject: result.subject },

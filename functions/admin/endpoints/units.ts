@@ -3,6 +3,7 @@ import type { Implementations } from '../../../shared/http/admin-router';
 import type { AdminDeps } from '../../../shared/use-cases/admin-deps';
 import type { IssuedLink } from '../../../shared/use-cases/links';
 import { clip } from '../../../shared/use-cases/plans';
+import { correlationIdOf } from '../../../shared/http/middleware';
 import { createUnit, emailUnitLink, issueUnitLink, reissueUnitLink, unitChanges, updateUnit } from '../../../shared/use-cases/units';
 import { UNIT_ROLE_LABELS } from '../../../shared/domain/model';
 
@@ -48,8 +49,8 @@ export const unitEndpoints = (deps: AdminDeps): Pick<Impl, 'CreateUnit' | 'Updat
       },
     };
   },
-  EmailUnitLink: async ({ params, body }) => {
-    const { link, sentTo } = await emailUnitLink(deps, { ...params, planId: body.planId });
+  EmailUnitLink: async ({ params, body, event }) => {
+    const { link, sentTo } = await emailUnitLink(deps, { ...params, planId: body.planId, correlationId: correlationIdOf(event) });
     return {
       body: { sentTo, expiresAt: link.expiresAt.toISOString() },
       audit: {
