@@ -15,10 +15,13 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { EventHandler, FunctionAccess, HttpRoute, ObjectCreatedHandler, ScheduledHandler } from '../functions/routes';
+import { TABLE_KEYS } from '../shared/adapters/dynamodb/table';
+import { FilesEnvSchema } from '../shared/config';
 import { STALE_CLAIM_MS } from '../shared/use-cases/reminders';
 import { DEFAULT_SES_MAX_SEND_RATE, type MailSender } from './context';
 import { applyFunctionAccess, SCHEDULER_SERVICE, type FunctionAccessResources } from './constructs/function-access';
 import { ProjectHttpApi, type ApiRouteBinding, type ApiThrottle } from './constructs/http-api';
+import { Monitoring, RUNBOOK } from './constructs/monitoring';
 import { ProjectFunction, type TableAccess } from './constructs/project-function';
 
 /**
@@ -177,6 +180,18 @@ export interface StatelessStackProps extends StackProps {
    * @default - the topic has no subscriber
    */
   readonly mailEventHandler?: EventHandler;
+  /**
+   * Where alarm notifications are emailed (context alarmEmail): an email subscription of the alarm topic.
+   * @default - no subscription (the alarms still notify the topic)
+   */
+  readonly alarmEmail?: string;
+  /**
+   * The largest file a unit may upload, in bytes (1024 to 5 GiB): `MAX_UPLOAD_BYTES` of the functions that build or
+   * sign upload forms (`bucketAccess: 'upload'` or `bucketName`). The recorder checks each file against the limit
+   * written into its upload intent, so it needs none.
+   * @default - not set: the functions apply their default, 25 MB (shared/config.ts)
+   */
+  readonly maxUploadBytes?: number;
 }
 
 /**
@@ -226,6 +241,8 @@ export class StatelessStack extends Stack {
   /** Bounce and complaint events the mail event handler could not process (or SNS could not deliver), and their alarm. */
   public readonly mailEventFailedEvents?: sqs.Queue;
   public readonly mailEventFailedEventsAlarm?: cloudwatch.Alarm;
+  /** The alarm topic, the alarms of functions, API and SES, and the dashboard; every alarm of the stack notifies the topic. */
+  public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -283,6 +300,7 @@ export class StatelessStack extends Stack {
       throw new Error(`${id}: ${mailEvents.id} handles SES bounces and complaints, but no function sends email (there is no feedback topic)`);
     }
     const maxSendRate = props.maxSendRate ?? DEFAULT_SES_MAX_SEND_RATE;
+    const maxUploadBytes = props.maxUploadBytes === undefined ? undefined : checkMaxUploadBytes(id, props.maxUploadBytes);
 
     // The bucket ARN through an explicit import: its export name is known now, which the cdk-nag acknowledgement
     // of each key-prefix wildcard needs (see applyFunctionAccess). Same export as an automatic reference.
@@ -355,6 +373,9 @@ export class StatelessStack extends Stack {
         ...(first!.timeoutSeconds ? { timeout: Duration.seconds(first!.timeoutSeconds) } : {}),
       });
       applyFunctionAccess(handler, first!, access);
+      if (maxUploadBytes !== undefined && (first!.bucketAccess === 'upload' || first!.bucketName)) {
+        handler.addEnvironment('MAX_UPLOAD_BYTES', String(maxUploadBytes));
+      }
       functions.set(functionId, handler);
       for (const route of routes) {
         routeFunctions.set(route.id, handler);
@@ -394,7 +415,8 @@ export class StatelessStack extends Stack {
           'receive nothing, since nothing consumes this queue automatically; its depth alarm calls for a person.',
         alarmDescription:
           `${objectHandler.id} could not process an uploaded file (or EventBridge could not deliver its event): ` +
-          'the event is in the failed-events queue; see infra/README.md.',
+          `the event is in its failed-events queue. Read the message and the function's log, fix the cause, then ` +
+          `replay it. See ${RUNBOOK.deadLetterQueues}.`,
       });
       fn.configureAsyncInvoke({
         retryAttempts: OBJECT_CREATED_RETRY_ATTEMPTS,
@@ -446,6 +468,23 @@ export class StatelessStack extends Stack {
     this.failedEventAlarms = alarms;
 
     this.api = new ProjectHttpApi(this, 'HttpApi', { routes: bindings });
+
+    // Last: its dashboard lists the alarms that exist (its aspect gives every alarm of the stack its actions anyway).
+    const watchedQueues = new Map<string, sqs.IQueue>();
+    for (const [handlerId, queue] of queues) watchedQueues.set(`${handlerId}FailedEvents`, queue);
+    if (this.reminderDeadLetterQueue) watchedQueues.set('ReminderDlq', this.reminderDeadLetterQueue);
+    if (this.reminderQueue) watchedQueues.set('ReminderQueue', this.reminderQueue);
+    if (this.reminderQueueDeadLetterQueue) watchedQueues.set('ReminderQueueDlq', this.reminderQueueDeadLetterQueue);
+    if (mailEvents && this.mailEventFailedEvents) watchedQueues.set(`${mailEvents.id}FailedEvents`, this.mailEventFailedEvents);
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      ...(props.alarmEmail !== undefined ? { alarmEmail: props.alarmEmail } : {}),
+      functions,
+      apiStage: this.api.stage,
+      queues: watchedQueues,
+      table: props.table,
+      tableIndexNames: [TABLE_KEYS.gsi1.indexName],
+      sendsEmail: this.mailConfigurationSet !== undefined,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Invoke URL of the HTTP API' });
     if (this.scheduleGroup && this.reminderFunction && this.schedulerRole && this.reminderDeadLetterQueue) {
@@ -557,7 +596,9 @@ export class StatelessStack extends Stack {
     const alarm = new cloudwatch.Alarm(this, 'ReminderDlqAlarm', {
       alarmDescription:
         'A reminder could not be sent (EventBridge Scheduler could not invoke the reminder function, or the run ' +
-        'failed all its retries): the event is in the reminder dead-letter queue; see infra/README.md.',
+        'failed all its retries): the event is in the reminder dead-letter queue. Read the message (its ' +
+        `ERROR_CODE/ERROR_MESSAGE attributes or the failure record) and the function's log, fix the cause, then ` +
+        `replay it. See ${RUNBOOK.deadLetterQueues}.`,
       metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -621,7 +662,8 @@ export class StatelessStack extends Stack {
     const deadLetterAlarm = new cloudwatch.Alarm(this, 'ReminderQueueDlqAlarm', {
       alarmDescription:
         `A queued reminder email failed ${REMINDER_QUEUE_MAX_RECEIVE_COUNT} deliveries to the reminder sender and is ` +
-        'in the reminder queue dead-letter queue; see infra/README.md.',
+        'in the reminder queue dead-letter queue. Read the log of the reminder sender (SES errors), fix the cause, ' +
+        `then move the messages back to the reminder queue. See ${RUNBOOK.deadLetterQueues}.`,
       metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -631,7 +673,8 @@ export class StatelessStack extends Stack {
     const ageAlarm = new cloudwatch.Alarm(this, 'ReminderQueueAgeAlarm', {
       alarmDescription:
         `The oldest queued reminder email has waited more than ${REMINDER_QUEUE_MAX_AGE.toHumanString()}: the reminder ` +
-        'sender is stuck, throttled or too slow for the queue; see infra/README.md.',
+        'sender is stuck, throttled or too slow for the queue. Look at its errors, throttles and log, and at the SES ' +
+        `sending quota. See ${RUNBOOK.reminderQueueAge}.`,
       metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
       threshold: REMINDER_QUEUE_MAX_AGE.toSeconds(),
       evaluationPeriods: 1,
@@ -667,7 +710,8 @@ export class StatelessStack extends Stack {
         'receive nothing, since nothing consumes this queue automatically; its depth alarm calls for a person.',
       alarmDescription:
         `${handler.id} could not record an SES bounce or complaint (or SNS could not deliver it): the notification ` +
-        'is in its failed-events queue; see infra/README.md.',
+        `is in its failed-events queue. Read the message and the function's log, fix the cause, then replay it. ` +
+        `See ${RUNBOOK.deadLetterQueues}.`,
     });
     fn.configureAsyncInvoke({ retryAttempts: MAIL_EVENT_RETRY_ATTEMPTS, onFailure: new SqsDestination(queue) });
     // Also the Lambda permission for SNS (this topic only) and the queue policy statement that lets SNS send to the
@@ -675,4 +719,15 @@ export class StatelessStack extends Stack {
     topic.addSubscription(new LambdaSubscription(fn, { deadLetterQueue: queue }));
     return { fn, queue, alarm };
   }
+}
+
+/** `maxUploadBytes` checked against the functions' own schema (FilesEnvSchema), so that synth fails instead of a cold start. */
+function checkMaxUploadBytes(stackId: string, value: number): number {
+  const parsed = FilesEnvSchema.shape.MAX_UPLOAD_BYTES.safeParse(value);
+  if (!parsed.success || typeof value !== 'number') {
+    throw new Error(
+      `${stackId}: maxUploadBytes ${JSON.stringify(value)} must be a whole number of bytes from 1024 to 5 GiB (5368709120)`,
+    );
+  }
+  return parsed.data;
 }
