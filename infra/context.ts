@@ -1,14 +1,19 @@
 /**
  * Parsing and validation of the CDK context values the app reads (`cdk.json` or `--context key=value`). Each parser
- * throws an Error whose message names the context key and the expected form, so that a bad value stops synth early
- * with something a person can act on.
+ * throws a ConfigError whose message names the context key and the expected form, so that a bad value stops synth
+ * early with something a person can act on. The stage configurations (`stages`, infra/config.ts) reuse them.
  */
+
+/** A wrong or missing configuration value; the message says which and what is expected (one line per problem). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 /** A context value as a non-empty string, or undefined when absent or empty. */
 export function contextString(node: { tryGetContext(key: string): unknown }, key: string): string | undefined {
   const value = node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new Error(`Context ${key} must be a string`);
+  if (typeof value !== 'string') throw new ConfigError(`Context ${key} must be a string`);
   return value;
 }
 
@@ -23,11 +28,11 @@ export function parseAppOrigin(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new Error(problem);
+    throw new ConfigError(problem);
   }
   // WHATWG URLs accept hosts such as `*.example.org`, which S3 CORS would read as a wildcard: DNS names only.
   const dnsHost = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/.test(url.hostname);
-  if (url.protocol !== 'https:' || url.origin !== value || !dnsHost) throw new Error(problem);
+  if (url.protocol !== 'https:' || url.origin !== value || !dnsHost) throw new ConfigError(problem);
   return value;
 }
 
@@ -67,7 +72,7 @@ export function parseMailFrom(value: string): MailSender {
   const displayName = named ? named[1]!.trim() : undefined;
   const address = named ? named[2]! : trimmed;
   const match = ADDRESS.exec(address);
-  if (!match || (named && !displayName)) throw new Error(problem);
+  if (!match || (named && !displayName)) throw new ConfigError(problem);
   const domain = match[2]!.toLowerCase();
   const sesSource = displayName ? `${encodeDisplayName(displayName)} <${address}>` : address;
   return { raw: value, ...(displayName ? { displayName } : {}), address, domain, sesSource };
@@ -107,7 +112,7 @@ export function parseSesMaxSendRate(value: unknown): number {
   const rate =
     typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
   if (!Number.isFinite(rate) || rate < 1 || rate > 1000) {
-    throw new Error(
+    throw new ConfigError(
       `Invalid sesMaxSendRate ${JSON.stringify(value)}: expected the account's SES maximum send rate in emails per ` +
         'second, a number from 1 to 1000 (e.g. --context sesMaxSendRate=14; 1 in the SES sandbox)',
     );

@@ -21,12 +21,22 @@ export interface StatefulStackProps extends StackProps {
    * @default Duration.days(365)
    */
   readonly accessLogsExpiration?: Duration;
+  /**
+   * Keep the data when the stack is deleted: the table (with deletion protection), both buckets and the link secret
+   * are RETAINed. `false` (a dev stage only) makes them DESTROY instead, and the table loses its deletion protection,
+   * so that `cdk destroy` removes them (and every link issued by the stage stops verifying). CloudFormation cannot
+   * delete a bucket that still holds objects, so each bucket (every object version of the uploads bucket, and the
+   * access logs) must be emptied first; there is deliberately no auto-delete custom resource (an extra Lambda
+   * function in the stack, and a way to lose files by mistake).
+   * @default true
+   */
+  readonly retainData?: boolean;
 }
 
 /**
  * Everything that holds data: the single table, the uploads bucket (with its access-log bucket) and the link-signing
  * secret. Kept apart from the stateless stack so that code deployments can never replace or delete data; every
- * resource here is RETAINed.
+ * resource here is RETAINed (unless `retainData: false`, for a dev stage).
  */
 export class StatefulStack extends Stack {
   public readonly table: dynamodb.ITable;
@@ -37,6 +47,8 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    const retainData = props.retainData ?? true;
+    const removalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -44,9 +56,9 @@ export class StatefulStack extends Stack {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
+      deletionProtection: retainData,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy,
     });
     table.addGlobalSecondaryIndex({
       indexName: TABLE_KEYS.gsi1.indexName,
@@ -65,7 +77,7 @@ export class StatefulStack extends Stack {
       minimumTLSVersion: 1.2,
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy,
       lifecycleRules: [
         {
           id: 'ExpireAccessLogs',
@@ -84,7 +96,7 @@ export class StatefulStack extends Stack {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // "Nothing is ever lost: a re-upload adds a version, never overwrites."
       versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy,
       serverAccessLogsBucket: accessLogsBucket,
       serverAccessLogsPrefix: 'uploads/',
       lifecycleRules: [
@@ -117,7 +129,7 @@ export class StatefulStack extends Stack {
     const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', {
       description: 'Key that signs the per-unit member links (/u/{token}); rotate by the manual procedure only',
       generateSecretString: { excludePunctuation: true, passwordLength: 64 },
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy,
     });
     Validations.of(linkSecret).acknowledge({
       id: 'AwsSolutions-SMG4',

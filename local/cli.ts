@@ -35,6 +35,8 @@ import type { Repositories } from '../shared/ports/repositories';
 import { getPlan, listClusters, listPlans, listUnits } from '../shared/use-cases/read-cluster';
 import { EXPORT_FORMATS, exportScores, type ExportFormat } from '../shared/use-cases/score-export';
 import { formatBytesVi } from '../shared/domain/submission';
+import { bootstrapClusters, type ClusterBootstrapOutcome } from '../shared/use-cases/bootstrap-clusters';
+import { CDK_JSON, loadStageConfig, readCdkJsonContext, type ClusterConfig } from '../infra/config';
 import { LOCAL_CREDENTIALS } from './emulators';
 import type { StackInfo } from './stack';
 import { formatTable } from './table-format';
@@ -66,12 +68,17 @@ Verbs:
   scores export <clusterId> <planId> --out <file.xlsx|file.csv>
                                            write the plan's score table (Bảng tổng hợp kết quả chấm điểm thi đua);
                                            the format follows the file's extension
+  bootstrap-clusters [--stage dev|prod] [--config <cdk.json>]
+                                           create the stage's clusters (cdk.json context stages.<stage>.clusters)
+                                           with their Cụm trưởng unit and first admin addresses; what exists is
+                                           left as it is (run it again at will)
 
 Options:
   --json     print JSON instead of a table
   --help     this text
 
-Target: the local stack (npm start) by default. For AWS: CTD_TARGET=aws TABLE_NAME=<table> and, for links,
+Target: the local stack (npm start) by default. For AWS: CTD_TARGET=aws TABLE_NAME=<table> (and AWS_REGION=<the
+stage's region>) and, for links,
 LINK_SECRET_ARN=<secret arn> PUBLIC_BASE_URL=<https://...>; for downloads BUCKET_NAME=<bucket>.
 Time: NOW=<ISO 8601> to act at a simulated instant (default: the local stack's clock).`;
 
@@ -217,6 +224,43 @@ function exportFormatOf(path: string): ExportFormat {
   return format;
 }
 
+/** The clusters of `stage` in a cdk.json file (the project's by default), checked as `cdk synth` checks them. */
+function clustersOfStage(stage: string, file: string | undefined): { stage: string; clusters: readonly ClusterConfig[] } {
+  const path = file ? resolve(file) : CDK_JSON;
+  if (!existsSync(path)) throw new UsageError(`No such file: ${path}`);
+  let config: ReturnType<typeof loadStageConfig>;
+  try {
+    config = loadStageConfig(readCdkJsonContext(path), stage);
+  } catch (error) {
+    throw new UsageError(`${path}: ${(error as Error).message}`);
+  }
+  if (!config) throw new UsageError(`${path} has no "stages" in its context: nothing to bootstrap.`);
+  return { stage, clusters: config.clusters };
+}
+
+const created = (outcome: 'created' | 'exists') => (outcome === 'created' ? 'vừa tạo' : 'đã có');
+
+function formatBootstrap(stage: string, outcomes: readonly ClusterBootstrapOutcome[]): string {
+  const lines = [
+    `Cấu hình ${stage}: ${outcomes.length} cụm.`,
+    '',
+    formatTable(outcomes, [
+      ['Mã cụm', (o) => o.clusterId],
+      ['Cụm', (o) => created(o.cluster)],
+      ['Cụm trưởng', (o) => created(o.headUnit)],
+      ['Quản trị', (o) => o.admins.join(', ') || '(không có)'],
+    ]),
+  ];
+  for (const o of outcomes.filter((x) => x.notApplied.length > 0)) {
+    lines.push(
+      '',
+      `Lưu ý: đơn vị Cụm trưởng của ${o.clusterId} đã có từ trước và được giữ nguyên; chưa thêm ${o.notApplied.join(', ')} ` +
+        `(thêm trên trang quản trị, mục Đơn vị, nếu cần).`,
+    );
+  }
+  return lines.join('\n');
+}
+
 function requireArg(value: string | undefined, name: string): string {
   if (!value) throw new UsageError(`Missing <${name}>.\n\n${USAGE}`);
   return value;
@@ -236,13 +280,17 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       kind: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       out: { type: 'string' },
+      stage: { type: 'string' },
+      config: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   const [verb, ...args] = positionals;
   if (values.help || !verb) return USAGE;
-  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download', 'reminders', 'admin-link', 'scores'];
+  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download', 'reminders', 'admin-link', 'scores', 'bootstrap-clusters'];
   if (!known.includes(verb)) throw new UsageError(`Unknown verb "${verb}".\n\n${USAGE}`);
+  // Read before connecting: a configuration error is reported even when the target is unreachable.
+  const stageClusters = verb === 'bootstrap-clusters' ? clustersOfStage(values.stage ?? 'dev', values.config) : undefined;
 
   const target = connect(env);
   const out = (data: unknown, table: () => string): string => (values.json ? JSON.stringify(data, null, 2) : table());
@@ -378,6 +426,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         writeFileSync(path, file.body);
         const summary = { path, bytes: file.body.length, format, contentType: file.contentType, fileName: file.fileName };
         return out(summary, () => `Đã ghi ${file.fileName} (${formatBytesVi(file.body.length)}) vào ${path}`);
+      }
+      case 'bootstrap-clusters': {
+        const outcomes = await bootstrapClusters({ repos: target.repos }, stageClusters!.clusters);
+        return out({ stage: stageClusters!.stage, clusters: outcomes }, () => formatBootstrap(stageClusters!.stage, outcomes));
       }
       default: {
         const clusterId = requireArg(args[0], 'clusterId');

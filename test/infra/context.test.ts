@@ -1,13 +1,14 @@
 /**
  * Context values the app reads (appOrigin, mailFrom, sesMaxSendRate): parsing, and buildApp refusing bad values
- * before anything is synthesized. No synth in this file.
+ * before anything is synthesized. No synth in this file. The stage configurations (`stages`) are in config.test.ts.
  */
 import { Buffer } from 'node:buffer';
 import { Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
-import { encodeDisplayName, parseAppOrigin, parseMailFrom, parseSesMaxSendRate } from '../../infra/context';
+import { readCdkJsonContext } from '../../infra/config';
+import { ConfigError, contextString, encodeDisplayName, parseAppOrigin, parseMailFrom, parseSesMaxSendRate } from '../../infra/context';
 import { cdkJsonContext, newTestApp } from './support';
 
 /** Decodes RFC 2047 "B" encoded words separated by spaces (enough for what encodeDisplayName writes). */
@@ -119,7 +120,7 @@ describe('mailFrom', () => {
     expect(buildError({ mailFrom: '' })?.message).toMatch(/Context mailFrom is required/);
   });
 
-  it('has a cdk.json default that parses, on a reserved example domain (to be replaced)', () => {
+  it('has a test sender (the per-key value the infra tests build with) that parses, on a reserved example domain', () => {
     const value = cdkJsonContext().mailFrom as string;
     expect(parseMailFrom(value).domain).toBe('example.org');
   });
@@ -194,5 +195,34 @@ describe('encodeDisplayName', () => {
   it('encodes an ASCII name that has characters with a meaning in an address header', () => {
     expect(encodeDisplayName('Cum 5, Ha Noi')).toMatch(/^=\?UTF-8\?B\?/);
     expect(decodeWords(encodeDisplayName('Cum 5, Ha Noi'))).toBe('Cum 5, Ha Noi');
+  });
+});
+
+describe('errors', () => {
+  it.each([
+    ['appOrigin', () => parseAppOrigin('http://x.example.org')],
+    ['mailFrom', () => parseMailFrom('x')],
+    ['sesMaxSendRate', () => parseSesMaxSendRate(0)],
+    ['a context value that is not a string', () => contextString({ tryGetContext: () => 3 }, 'appOrigin')],
+  ])('%s: a ConfigError (what infra/app.ts prints without a stack trace)', (_what, parse) => {
+    expect(parse).toThrow(ConfigError);
+  });
+
+  it('buildApp throws ConfigErrors for the values it checks itself', () => {
+    expect(buildError({ appOrigin: '' })).toBeInstanceOf(ConfigError);
+    expect(buildError({ stage: 'Prod/1' })).toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('per-key context with stages', () => {
+  const stages = readCdkJsonContext().stages;
+
+  it('an empty per-key value falls back to the stage (no "required" error)', () => {
+    expect(buildError({ stages, appOrigin: '', mailFrom: '', sesMaxSendRate: '' })).toBeUndefined();
+  });
+
+  it('a bad per-key value is refused even though the stage has a good one', () => {
+    expect(buildError({ stages, sesMaxSendRate: '0' })?.message).toMatch(/^Invalid sesMaxSendRate "0": expected/);
+    expect(buildError({ stages, mailFrom: 'nobody' })?.message).toMatch(/^Invalid mailFrom "nobody"/);
   });
 });

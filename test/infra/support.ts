@@ -18,14 +18,22 @@ import {
   type HttpRoute,
 } from '../../functions/routes';
 import { buildApp, type BuildAppOptions, type BuiltApp } from '../../infra/build-app';
-import { PROJECT_ROOT } from '../../infra/constructs/project-function';
+import { readCdkJsonContext } from '../../infra/config';
 
-/** The feature flags of cdk.json: the CLI passes them to the app, so a test must too or it tests another template. */
+/**
+ * The app's per-key context in the infra tests: the values cdk.json held before it had stages (the stage
+ * configurations are placeholders to replace, and test/infra/config.test.ts covers them).
+ */
+const TEST_CONTEXT = { appOrigin: 'https://thi-dua.example.org', mailFrom: 'Cụm Thi đua <no-reply@example.org>' };
+
+/**
+ * cdk.json's context as the infra tests use it: its feature flags (the CLI passes them to the app, so a test must too
+ * or it tests another template) without `stages`, plus TEST_CONTEXT. The tests thus build environment-agnostic,
+ * data-retaining stacks at the default send rate, as an app configured key by key is built.
+ */
 export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
-    context?: Record<string, unknown>;
-  };
-  return cdkJson.context ?? {};
+  const { stages: _stages, ...flags } = readCdkJsonContext();
+  return { ...flags, ...TEST_CONTEXT };
 }
 
 /** A fresh App with cdk.json's context, synthesizing into its own temporary directory. */

@@ -189,3 +189,116 @@ describe('npm run cli -- scores export', () => {
     expect(unknownPlan).toMatchObject({ status: 'rejected', reason: { code: 1, stderr: `Không tìm thấy kế hoạch năm học 2030-2031 của cụm "${clusterId}".\n` } });
   });
 });
+
+describe('npm run cli -- bootstrap-clusters', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctd-cli-bootstrap-'));
+  const id = randomUUID().slice(0, 8);
+  const cluster = (clusterId: string, adminEmails: string[]) => ({
+    clusterId,
+    name: `Cụm thử khởi tạo ${clusterId}`,
+    province: { id: `tinh-${id}`, name: 'Công đoàn Viên chức tỉnh thử' },
+    headUnit: { unitId: 'truong-khoi-tao', name: 'Công đoàn Trường Khởi tạo' },
+    adminEmails,
+  });
+  const stage = (clusters: unknown[], extra: Record<string, unknown> = {}) => ({
+    '//': 'a comment, ignored',
+    region: 'ap-southeast-1',
+    appOrigin: 'https://thi-dua.example.org',
+    mailFrom: 'Cụm Thi đua <no-reply@example.org>',
+    sesMaxSendRate: 1,
+    maxUploadBytes: 26214400,
+    clusters,
+    ...extra,
+  });
+  /** A cdk.json-shaped file holding `stages`. */
+  const configFile = (name: string, stages: Record<string, unknown>) => {
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ app: 'unused', context: { stages } }));
+    return file;
+  };
+  const first = `boot-${id}-a`;
+  const second = `boot-${id}-b`;
+  const admin = `cum-truong.${id}@example.org`;
+  const file = configFile('cdk', {
+    dev: stage([cluster(first, [admin, `Cum-Pho.${id}@Example.org`])], { retainData: false }),
+    prod: stage([cluster(second, [admin])]),
+  });
+
+  it('creates the stage’s clusters and head units with their admins (dev by default), then finds them on a second run', async () => {
+    const text = await runCli(['bootstrap-clusters', '--config', file], env);
+    expect(text.split('\n')[0]).toBe('Cấu hình dev: 1 cụm.');
+    expect(text).toMatch(new RegExp(`${first}\\s+vừa tạo\\s+vừa tạo\\s+${admin.replace(/\./g, '\\.')}, cum-pho\\.${id}@example\\.org`));
+
+    const units = JSON.parse(await runCli(['units', first, '--json'], env));
+    expect(units).toEqual([expect.objectContaining({ unitId: 'truong-khoi-tao', role: 'cum-truong', emails: [admin, `cum-pho.${id}@example.org`], active: true })]);
+    const link = JSON.parse(await runCli(['admin-link', first, `cum-pho.${id}@example.org`, '--json'], env));
+    expect(link).toMatchObject({ clusterId: first, access: 'write' });
+    // The prod cluster is not touched by the dev run.
+    await expect(runCli(['units', second], env)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    const again = JSON.parse(await runCli(['bootstrap-clusters', '--config', file, '--json'], env));
+    expect(again).toEqual({
+      stage: 'dev',
+      clusters: [{ clusterId: first, cluster: 'exists', headUnit: 'exists', admins: [admin, `cum-pho.${id}@example.org`], notApplied: [] }],
+    });
+    const { repos, close } = stackRepos(inject('stack'));
+    try {
+      const audit = await repos.audit.list(first, {}, { limit: 10 });
+      expect(audit.entries.map((e) => [e.action, e.actor, e.target])).toEqual([['cluster.bootstrap', { type: 'system', id: 'bootstrap-clusters' }, 'unit:truong-khoi-tao']]);
+      expect(audit.entries[0]!.summary).toBe(
+        `Khởi tạo cụm "Cụm thử khởi tạo ${first}" và đơn vị Cụm trưởng "Công đoàn Trường Khởi tạo" từ cấu hình triển khai; quản trị: ${admin}, cum-pho.${id}@example.org.`,
+      );
+    } finally {
+      close();
+    }
+  });
+
+  it('--stage prod: that stage’s clusters; an existing head unit is never overwritten, its grants are repaired', async () => {
+    expect(JSON.parse(await runCli(['bootstrap-clusters', '--stage', 'prod', '--config', file, '--json'], env)).clusters).toEqual([
+      { clusterId: second, cluster: 'created', headUnit: 'created', admins: [admin], notApplied: [] },
+    ]);
+    // Someone removes the unit's grants; the configuration later names another address.
+    const { repos, close } = stackRepos(inject('stack'));
+    try {
+      await repos.auth.syncUnitGrants(second, 'truong-khoi-tao', []);
+    } finally {
+      close();
+    }
+    await expect(runCli(['admin-link', second, admin], env)).rejects.toThrow(/not an admin of cluster/);
+    const changed = configFile('changed', { prod: stage([cluster(second, [`moi.${id}@example.org`])]) });
+    const text = await runCli(['bootstrap-clusters', '--stage', 'prod', '--config', changed], env);
+    expect(text).toMatch(new RegExp(`${second}\\s+đã có\\s+đã có\\s+${admin.replace(/\./g, '\\.')}`));
+    expect(text).toContain(`Lưu ý: đơn vị Cụm trưởng của ${second} đã có từ trước và được giữ nguyên; chưa thêm moi.${id}@example.org`);
+    expect(JSON.parse(await runCli(['admin-link', second, admin, '--json'], env))).toMatchObject({ access: 'write' });
+    expect(JSON.parse(await runCli(['units', second, '--json'], env))[0].emails).toEqual([admin]);
+  });
+
+  it('leaves the seeded reference cluster as it is when run on the project’s cdk.json (dev placeholders)', async () => {
+    const [outcome] = JSON.parse(await runCli(['bootstrap-clusters', '--json'], env)).clusters;
+    expect(outcome).toEqual({
+      clusterId: 'thanh-hoa-cum-5',
+      cluster: 'exists',
+      headUnit: 'exists',
+      admins: ['congdoan.dvtdt@gmail.com'],
+      notApplied: ['cum-truong@dev.example.org'],
+    });
+  });
+
+  it('refuses an unknown stage or a wrong configuration with the key path, before touching the target', async () => {
+    const unreachable = { CTD_STACK_FILE: '/nonexistent/stack.json' };
+    await expect(runCli(['bootstrap-clusters', '--stage', 'nope', '--config', file], unreachable)).rejects.toThrow(
+      new UsageError(`${file}: Unknown stage "nope": the context key stages defines "dev", "prod"; choose one with --context stage=<name>`),
+    );
+    const bad = configFile('bad', { dev: stage([cluster(first, ['not-an-address']), cluster(first, [admin])]) });
+    await expect(runCli(['bootstrap-clusters', '--config', bad], unreachable)).rejects.toThrow(
+      new UsageError(
+        `${bad}: stages.dev.clusters[0].adminEmails[0]: expected an email address, got "not-an-address"\n` +
+          `stages.dev.clusters[1].clusterId: duplicate cluster id "${first}" (also clusters[0])`,
+      ),
+    );
+    const none = join(dir, 'none.json');
+    writeFileSync(none, JSON.stringify({ context: {} }));
+    await expect(runCli(['bootstrap-clusters', '--config', none], unreachable)).rejects.toThrow(`${none} has no "stages" in its context: nothing to bootstrap.`);
+    await expect(runCli(['bootstrap-clusters', '--config', join(dir, 'missing.json')], unreachable)).rejects.toThrow(/^No such file: /);
+  });
+});
