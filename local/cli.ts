@@ -249,6 +249,7 @@ function formatBootstrap(stage: string, outcomes: readonly ClusterBootstrapOutco
       ['Cụm', (o) => created(o.cluster)],
       ['Cụm trưởng', (o) => created(o.headUnit)],
       ['Quản trị', (o) => o.admins.join(', ') || '(không có)'],
+      ['Kế hoạch', (o) => `${o.plan.planId} ${o.plan.outcome === 'created' ? '(tạo từ mẫu)' : '(đã có)'}`],
     ]),
   ];
   for (const o of outcomes.filter((x) => x.notApplied.length > 0)) {
@@ -428,7 +429,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         return out(summary, () => `Đã ghi ${file.fileName} (${formatBytesVi(file.body.length)}) vào ${path}`);
       }
       case 'bootstrap-clusters': {
-        const outcomes = await bootstrapClusters({ repos: target.repos }, stageClusters!.clusters);
+        const outcomes = await bootstrapClusters({ repos: target.repos, clock: target.clock }, stageClusters!.clusters);
         return out({ stage: stageClusters!.stage, clusters: outcomes }, () => formatBootstrap(stageClusters!.stage, outcomes));
       }
       default: {

@@ -1,12 +1,20 @@
 /**
  * Creates the clusters a deployment starts with (cdk.json `stages.<stage>.clusters`, read by the CLI verb
- * `bootstrap-clusters`): each cluster and its Cụm trưởng unit, whose addresses are the cluster's first admins.
+ * `bootstrap-clusters`): each cluster and its Cụm trưởng unit, whose addresses are the cluster's first admins, and,
+ * for a cluster without any plan, the current school year's plan made from the reference plan's milestones (marked as
+ * sample data, without the reference cluster's signer, contact and venues) with the sample scoring scheme, for the
+ * head to adapt on the admin page (Kế hoạch, Chấm điểm).
  * Idempotent: what exists is left as it is (an admin's later edits of the cluster or unit always win), and only the
  * head unit's admin grants are re-synced from the unit as stored, which repairs missing grants and changes nothing
  * otherwise.
  */
-import { UnitSchema, type Cluster, type Unit } from '../domain/model';
+import { UnitSchema, type Cluster, type Milestone, type Plan, type Unit } from '../domain/model';
+import { clonePlan } from '../domain/plan-clone';
+import { ictDateOf, schoolYearOf } from '../domain/time';
+import type { Clock } from '../ports/clock';
 import type { CreateOutcome, Repositories } from '../ports/repositories';
+import { defaultScoringScheme } from '../reference/scoring-template';
+import { referenceMilestones, referencePlan } from '../reference/thanh-hoa-cum-5';
 import { adminEmailsOf } from './units';
 
 /** One cluster to start with: the cluster, its head unit and that unit's addresses (the first admins). */
@@ -30,10 +38,26 @@ export interface ClusterBootstrapOutcome {
    * them on the admin page (Đơn vị) or with the API if they should be admins.
    */
   readonly notApplied: readonly string[];
+  /** The first plan (current school year, from the template), or 'exists' when the cluster already had a plan. */
+  readonly plan: { readonly planId: string; readonly outcome: CreateOutcome };
 }
 
 export interface BootstrapDeps {
-  repos: Pick<Repositories, 'clusters' | 'units' | 'auth' | 'audit'>;
+  repos: Pick<Repositories, 'clusters' | 'units' | 'auth' | 'audit' | 'plans' | 'scoring'>;
+  clock: Clock;
+}
+
+/**
+ * The template plan of a new cluster for the school year starting in `startYear`: the reference plan's recurring
+ * milestones shifted to that year, under the cluster's id, without what belongs to the reference cluster (signer,
+ * contact, place of issue, venues). Selectors are by role or "all units" only, so they fit any cluster.
+ */
+export function templatePlanFor(cluster: Pick<Cluster, 'clusterId' | 'name'>, startYear: number): { plan: Plan; milestones: Milestone[] } {
+  const cloned = clonePlan(referencePlan, referenceMilestones, startYear);
+  const { signedBy: _signedBy, contact: _contact, issuedPlace: _issuedPlace, issuedOn: _issuedOn, clonedFrom: _clonedFrom, ...rest } = cloned.plan;
+  const plan: Plan = { ...rest, clusterId: cluster.clusterId, title: `Kế hoạch hoạt động ${cluster.name} năm học ${startYear} - ${startYear + 1}`, isSample: true };
+  const milestones = cloned.milestones.map(({ place: _place, ...m }) => ({ ...m, clusterId: cluster.clusterId }));
+  return { plan, milestones };
 }
 
 /** The actor of the audit entries: the deployment's configuration, applied by the operator CLI. */
@@ -46,7 +70,7 @@ export async function bootstrapClusters(deps: BootstrapDeps, clusters: readonly 
   return outcomes;
 }
 
-async function bootstrapCluster({ repos }: BootstrapDeps, config: ClusterBootstrap): Promise<ClusterBootstrapOutcome> {
+async function bootstrapCluster({ repos, clock }: BootstrapDeps, config: ClusterBootstrap): Promise<ClusterBootstrapOutcome> {
   const { clusterId } = config;
   const cluster = await repos.clusters.createIfAbsent({ clusterId, name: config.name, province: { ...config.province } });
   const wanted: Unit = UnitSchema.parse({
@@ -71,5 +95,27 @@ async function bootstrapCluster({ repos }: BootstrapDeps, config: ClusterBootstr
       summary: `Khởi tạo ${created.filter(Boolean).join(' và ')} từ cấu hình triển khai; quản trị: ${admins.join(', ') || 'chưa có'}.`,
     });
   }
-  return { clusterId, cluster, headUnit, admins, notApplied: wanted.emails.filter((email) => !stored.emails.includes(email)) };
+  const plan = await firstPlan({ repos, clock }, config);
+  return { clusterId, cluster, headUnit, admins, notApplied: wanted.emails.filter((email) => !stored.emails.includes(email)), plan };
+}
+
+/** The template plan and the sample scheme for a cluster that has no plan yet (never a second plan). */
+async function firstPlan({ repos, clock }: BootstrapDeps, config: ClusterBootstrap): Promise<ClusterBootstrapOutcome['plan']> {
+  const now = clock.now();
+  const { plan, milestones } = templatePlanFor(config, schoolYearOf(ictDateOf(now)).startYear);
+  if ((await repos.plans.listPlans(config.clusterId)).length > 0) return { planId: plan.planId, outcome: 'exists' };
+  const outcome = await repos.plans.createPlanIfAbsent(plan, milestones);
+  if (outcome === 'created') {
+    const registration = milestones.find((m) => m.kind === 'registration')!.milestoneId;
+    const stored = { scheme: defaultScoringScheme(registration), savedAt: now.toISOString(), savedBy: 'bootstrap-clusters' };
+    await repos.scoring.saveScheme({ clusterId: config.clusterId, planId: plan.planId, stored, replace: false, stateVersion: 0 });
+    await repos.audit.append({
+      clusterId: config.clusterId,
+      actor: ACTOR,
+      action: 'plan.bootstrap',
+      target: `plan:${plan.planId}`,
+      summary: `Tạo kế hoạch năm học ${plan.planId} từ kế hoạch mẫu (${milestones.length} mốc) và thang điểm mẫu; Cụm trưởng cần rà soát, sửa ngày và địa điểm.`,
+    });
+  }
+  return { planId: plan.planId, outcome };
 }

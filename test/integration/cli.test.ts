@@ -227,7 +227,7 @@ describe('npm run cli -- bootstrap-clusters', () => {
   it('creates the stage’s clusters and head units with their admins (dev by default), then finds them on a second run', async () => {
     const text = await runCli(['bootstrap-clusters', '--config', file], env);
     expect(text.split('\n')[0]).toBe('Cấu hình dev: 1 cụm.');
-    expect(text).toMatch(new RegExp(`${first}\\s+vừa tạo\\s+vừa tạo\\s+${admin.replace(/\./g, '\\.')}, cum-pho\\.${id}@example\\.org`));
+    expect(text).toMatch(new RegExp(`${first}\\s+vừa tạo\\s+vừa tạo\\s+${admin.replace(/\./g, '\\.')}, cum-pho\\.${id}@example\\.org\\s+2021-2022 \\(tạo từ mẫu\\)`));
 
     const units = JSON.parse(await runCli(['units', first, '--json'], env));
     expect(units).toEqual([expect.objectContaining({ unitId: 'truong-khoi-tao', role: 'cum-truong', emails: [admin, `cum-pho.${id}@example.org`], active: true })]);
@@ -239,13 +239,25 @@ describe('npm run cli -- bootstrap-clusters', () => {
     const again = JSON.parse(await runCli(['bootstrap-clusters', '--config', file, '--json'], env));
     expect(again).toEqual({
       stage: 'dev',
-      clusters: [{ clusterId: first, cluster: 'exists', headUnit: 'exists', admins: [admin, `cum-pho.${id}@example.org`], notApplied: [] }],
+      clusters: [
+        { clusterId: first, cluster: 'exists', headUnit: 'exists', admins: [admin, `cum-pho.${id}@example.org`], notApplied: [], plan: { planId: '2021-2022', outcome: 'exists' } },
+      ],
     });
+    // The first plan: the reference plan's recurring milestones under this cluster, as sample data, with the sample scheme.
+    const plan = JSON.parse(await runCli(['milestones', first, '--json'], env));
+    expect(plan.plan).toMatchObject({ clusterId: first, planId: '2021-2022', isSample: true, title: `Kế hoạch hoạt động Cụm thử khởi tạo ${first} năm học 2021 - 2022` });
+    expect(plan.plan.signedBy).toBeUndefined();
+    expect(plan.milestones.map((m: { kind: string }) => m.kind)).toContain('self-score');
+    expect(plan.milestones.every((m: { clusterId: string; place?: string }) => m.clusterId === first && m.place === undefined)).toBe(true);
     const { repos, close } = stackRepos(inject('stack'));
     try {
+      expect((await repos.scoring.getPlanScoring(first, '2021-2022')).schemes.map((x) => [x.scheme.version, x.scheme.isSample, x.savedBy])).toEqual([[1, true, 'bootstrap-clusters']]);
       const audit = await repos.audit.list(first, {}, { limit: 10 });
-      expect(audit.entries.map((e) => [e.action, e.actor, e.target])).toEqual([['cluster.bootstrap', { type: 'system', id: 'bootstrap-clusters' }, 'unit:truong-khoi-tao']]);
-      expect(audit.entries[0]!.summary).toBe(
+      expect(audit.entries.map((e) => e.action).sort()).toEqual(['cluster.bootstrap', 'plan.bootstrap']);
+      expect(audit.entries.find((e) => e.action === 'plan.bootstrap')!.summary).toMatch(/^Tạo kế hoạch năm học 2021-2022 từ kế hoạch mẫu \(\d+ mốc\) và thang điểm mẫu/);
+      const entry = audit.entries.find((e) => e.action === 'cluster.bootstrap')!;
+      expect([entry.actor, entry.target]).toEqual([{ type: 'system', id: 'bootstrap-clusters' }, 'unit:truong-khoi-tao']);
+      expect(entry.summary).toBe(
         `Khởi tạo cụm "Cụm thử khởi tạo ${first}" và đơn vị Cụm trưởng "Công đoàn Trường Khởi tạo" từ cấu hình triển khai; quản trị: ${admin}, cum-pho.${id}@example.org.`,
       );
     } finally {
@@ -255,7 +267,7 @@ describe('npm run cli -- bootstrap-clusters', () => {
 
   it('--stage prod: that stage’s clusters; an existing head unit is never overwritten, its grants are repaired', async () => {
     expect(JSON.parse(await runCli(['bootstrap-clusters', '--stage', 'prod', '--config', file, '--json'], env)).clusters).toEqual([
-      { clusterId: second, cluster: 'created', headUnit: 'created', admins: [admin], notApplied: [] },
+      { clusterId: second, cluster: 'created', headUnit: 'created', admins: [admin], notApplied: [], plan: { planId: '2021-2022', outcome: 'created' } },
     ]);
     // Someone removes the unit's grants; the configuration later names another address.
     const { repos, close } = stackRepos(inject('stack'));
@@ -281,6 +293,8 @@ describe('npm run cli -- bootstrap-clusters', () => {
       headUnit: 'exists',
       admins: ['congdoan.dvtdt@gmail.com'],
       notApplied: ['cum-truong@dev.example.org'],
+      // The reference cluster has its plans: no template plan is added.
+      plan: { planId: '2021-2022', outcome: 'exists' },
     });
   });
 
