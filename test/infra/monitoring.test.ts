@@ -204,17 +204,31 @@ describe('alarms', () => {
     expect([...anchors].filter((anchor) => !slugs.has(anchor))).toEqual([]);
   });
 
+  /** The queue a function's failed asynchronous runs go to (its on-failure destination). */
+  const onFailureQueueOf = (built: Built, functionId: string): string => {
+    const configs = Object.values(built.stateless.findResources('AWS::Lambda::EventInvokeConfig')).filter(
+      (c) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnIdOf(built, functionId) }),
+    );
+    expect(configs).toHaveLength(1);
+    return configs[0]!.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
+  };
+  /** The dead-letter queue of the only queue with a redrive policy (the reminder queue). */
+  const redriveTargetOf = ({ stateless }: Built): string => {
+    const redriven = Object.values(stateless.findResources('AWS::SQS::Queue')).filter((q) => q.Properties.RedrivePolicy !== undefined);
+    expect(redriven).toHaveLength(1);
+    return redriven[0]!.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+  };
+
   it.each([
-    ['RecordUploadFailedEvents', '#dead-letter-queues'],
-    ['RecordMailEventFailedEvents', '#dead-letter-queues'],
-    ['ReminderDlq', '#dead-letter-queues'],
-    ['ReminderQueueDlq', '#dead-letter-queues'],
-  ])('the depth alarm of %s points to docs/operations.md%s', (queue, anchor) => {
-    const { stateless } = configured();
-    const queueId = Object.keys(stateless.findResources('AWS::SQS::Queue')).filter((id) => id.startsWith(queue) && !id.startsWith(`${queue}Dlq`));
-    expect(queueId).toHaveLength(1);
+    ['RecordUploadFailedEvents', '#dead-letter-queues', (built: Built) => onFailureQueueOf(built, 'RecordUpload')],
+    ['RecordMailEventFailedEvents', '#dead-letter-queues', (built: Built) => onFailureQueueOf(built, 'RecordMailEvent')],
+    ['ReminderDlq', '#dead-letter-queues', (built: Built) => onFailureQueueOf(built, 'SendReminders')],
+    ['ReminderQueueDlq', '#dead-letter-queues', redriveTargetOf],
+  ] as const)('the depth alarm of %s points to docs/operations.md%s', (_queue, anchor, queueIdOf) => {
+    const built = configured();
+    const { stateless } = built;
     const alarms = alarmsOn(stateless, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', [
-      { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId[0], 'QueueName'] } },
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueIdOf(built), 'QueueName'] } },
     ]);
     expect(alarms).toHaveLength(1);
     expect(alarms[0]![1].Properties.AlarmDescription).toContain(`See docs/operations.md${anchor}.`);

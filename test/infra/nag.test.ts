@@ -5,9 +5,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
-import { httpRoutes, mailEventHandler, objectCreatedHandlers, type BucketAccess } from '../../functions/routes';
+import { httpRoutes, mailEventHandler, objectCreatedHandlers, reminderHandler, reminderSender, type BucketAccess } from '../../functions/routes';
 import { buildApp, type BuiltApp } from '../../infra/build-app';
-import { deployedFunctions, exportNameOf, newTestApp, reportedFindings } from './support';
+import { deployedFunctions, exportNameOf, newTestApp, reportedFindings, type DeployedFunction } from './support';
 
 /**
  * The AwsSolutions pack with acknowledgements ignored: it records every finding, so that the test can compare the
@@ -38,6 +38,15 @@ const GRANTED_PREFIXES: Readonly<Record<BucketAccess, readonly string[]>> = {
   record: ['uploads/', 'quarantine/'],
 };
 
+/** The construct of the stateless stack that holds a function: one per concern. */
+function concernOf(fn: DeployedFunction): string {
+  if (fn.routeIds.length > 0) return 'Routes';
+  if (objectCreatedHandlers.some((h) => h.id === fn.id)) return 'Uploads';
+  if (fn.id === reminderHandler.id || fn.id === reminderSender.id) return 'Reminders';
+  if (fn.id === mailEventHandler.id) return 'Mail';
+  throw new Error(`${fn.id} belongs to no known concern`);
+}
+
 /**
  * Every acknowledgement the app makes, one line per resource: rule id and construct path. `bucketArnExport` is the
  * export name under which the stateful stack exports the uploads bucket ARN (the stateless policies import it);
@@ -49,36 +58,38 @@ function expectedAcknowledgements(stage: string, bucketArnExport: string, schedu
   const groupSchedules = `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${scheduleGroupId}>/*`;
   // One function per route function (`functionId ?? id`: AdminAuth, AdminApi, AdminPage, the member routes) and per
   // event handler.
-  const perFunction = deployedFunctions().flatMap((fn) => [
-    // Node.js 22 pinned on purpose (ProjectFunction).
-    `AwsSolutions-L1 ${stateless}/${fn.id}Function/Resource`,
-    // X-Ray actions have no resource-level permissions (ProjectFunction).
-    `AwsSolutions-IAM5[Resource::*] ${stateless}/${fn.id}FunctionRole/DefaultPolicy/Resource`,
-    // S3 object actions on a key prefix (function-access.ts).
-    ...(fn.bucketAccess ? GRANTED_PREFIXES[fn.bucketAccess] : []).map(
-      (prefix) =>
-        `AwsSolutions-IAM5[Resource::${bucketArnExport}/${prefix}*] ${stateless}/${fn.id}FunctionRole/DefaultPolicy/Resource`,
-    ),
-    // scheduler:ListSchedules has no resource type; the other schedule actions are on the group's schedules
-    // (function-access.ts), both in the role's SchedulesPolicy.
-    ...(fn.schedules
-      ? [
-          `AwsSolutions-IAM5[Resource::*] ${stateless}/${fn.id}FunctionRole/SchedulesPolicy/Resource`,
-          `AwsSolutions-IAM5[Resource::${groupSchedules}] ${stateless}/${fn.id}FunctionRole/SchedulesPolicy/Resource`,
-        ]
-      : []),
-  ]);
+  const perFunction = deployedFunctions().flatMap((fn) => {
+    const at = `${stateless}/${concernOf(fn)}/${fn.id}Function`;
+    return [
+      // Node.js 22 pinned on purpose (ProjectFunction).
+      `AwsSolutions-L1 ${at}/Resource`,
+      // X-Ray actions have no resource-level permissions (ProjectFunction).
+      `AwsSolutions-IAM5[Resource::*] ${at}Role/DefaultPolicy/Resource`,
+      // S3 object actions on a key prefix (function-access.ts).
+      ...(fn.bucketAccess ? GRANTED_PREFIXES[fn.bucketAccess] : []).map(
+        (prefix) => `AwsSolutions-IAM5[Resource::${bucketArnExport}/${prefix}*] ${at}Role/DefaultPolicy/Resource`,
+      ),
+      // scheduler:ListSchedules has no resource type; the other schedule actions are on the group's schedules
+      // (function-access.ts), both in the role's SchedulesPolicy.
+      ...(fn.schedules
+        ? [
+            `AwsSolutions-IAM5[Resource::*] ${at}Role/SchedulesPolicy/Resource`,
+            `AwsSolutions-IAM5[Resource::${groupSchedules}] ${at}Role/SchedulesPolicy/Resource`,
+          ]
+        : []),
+    ];
+  });
   return [
     ...perFunction,
     // Authentication in the handler, or public on purpose (ProjectHttpApi), on every route.
     ...httpRoutes.map((route) => `AwsSolutions-APIG4 ${stateless}/HttpApi/${route.id}Route/Resource`),
-    // The failed-events queue is itself a dead-letter queue (StatelessStack).
-    ...objectCreatedHandlers.map((h) => `AwsSolutions-SQS3 ${stateless}/${h.id}FailedEvents/Resource`),
-    // So is the reminder dead-letter queue (StatelessStack).
-    `AwsSolutions-SQS3 ${stateless}/ReminderDlq/Resource`,
-    // And the mail event handler's failed-events queue (on-failure destination and subscription DLQ). The reminder
-    // queue has a dead-letter queue, which SQS3 recognises through the redrive policy: neither is acknowledged.
-    `AwsSolutions-SQS3 ${stateless}/${mailEventHandler.id}FailedEvents/Resource`,
+    // The failed-events queue is itself a dead-letter queue (Uploads).
+    ...objectCreatedHandlers.map((h) => `AwsSolutions-SQS3 ${stateless}/Uploads/${h.id}FailedEvents/Resource`),
+    // So is the reminder dead-letter queue (Reminders).
+    `AwsSolutions-SQS3 ${stateless}/Reminders/ReminderDlq/Resource`,
+    // And the mail event handler's failed-events queue (on-failure destination and subscription DLQ; Mail). The
+    // reminder queue has a dead-letter queue, which SQS3 recognises through the redrive policy: neither is acknowledged.
+    `AwsSolutions-SQS3 ${stateless}/Mail/${mailEventHandler.id}FailedEvents/Resource`,
     // Link key rotated by hand, keeping old keys (StatefulStack).
     `AwsSolutions-SMG4 ${stateful}/LinkSecret/Resource`,
   ].sort();
