@@ -1,5 +1,5 @@
 import { Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { httpRoutes, mailEventHandler, objectCreatedHandlers, reminderHandler, reminderSender } from '../functions/routes';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../shared/domain/submission';
 import { ConfigError, MAX_UPLOAD_BYTES_LIMIT, MIN_UPLOAD_BYTES, PROTECTED_STAGE, STAGE_PATTERN, loadStageConfig, type ClusterConfig } from './config';
@@ -46,7 +46,7 @@ export interface BuildAppOptions {
    */
   readonly retainData?: boolean;
   /**
-   * Run the cdk-nag AwsSolutions checks at synth (error findings make synth fail).
+   * Run the cdk-nag AwsSolutions and Serverless checks at synth (error findings make synth fail).
    * @default true
    */
   readonly nag?: boolean;
@@ -142,7 +142,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BuiltApp {
   Tags.of(app).add('stage', stage);
 
   if (options.nag ?? true) {
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   }
   return {
     stage,

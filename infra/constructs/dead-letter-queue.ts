@@ -43,6 +43,15 @@ export class DeadLetterQueue extends sqs.Queue {
     if (props.selfDeadLetterReason !== undefined) {
       Validations.of(this).acknowledge({ id: 'AwsSolutions-SQS3', reason: props.selfDeadLetterReason });
     }
+    // Every queue of this kind is the end of a failure path: a redrive policy would move its messages to yet another
+    // queue that nothing reads. The alarm on its depth calls for a person, who replays after fixing the cause.
+    Validations.of(this).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        'A dead-letter queue itself (of a function, an EventBridge target, an SNS subscription or another queue): ' +
+        'its messages wait 14 days for a person, alerted by its depth alarm, to inspect and replay them ' +
+        '(docs/operations.md#dead-letter-queues); a redrive policy would only move them to a further queue nobody reads.',
+    });
     this.alarm = new cloudwatch.Alarm(scope, `${id}Alarm`, {
       alarmDescription: props.alarmDescription,
       metric: this.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),

@@ -181,6 +181,12 @@ export function applyFunctionAccess(
           reportBatchItemFailures: true,
         }),
       );
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          'An SQS event source: Lambda supports on-failure destinations for stream and Kafka sources only; a message ' +
+          'that keeps failing goes to the queue\'s own dead-letter queue through its redrive policy (with an alarm).',
+      });
       fn.addEnvironment('MAX_SEND_RATE', String(reminderQueue.maxSendRate));
       fn.addEnvironment('SENDER_CONCURRENCY', String(REMINDER_QUEUE_CONSUMER.maxConcurrency));
     }

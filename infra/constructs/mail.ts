@@ -115,6 +115,10 @@ export class Mail extends Construct {
       table: options.table,
       resources: options.resources,
       description: 'Records SES bounces and complaints (subscriber of MailFeedbackTopic)',
+      failureHandling:
+        'Invoked asynchronously by its SNS subscription: a failed run goes to the failed-events queue of this ' +
+        'construct, both its on-failure destination and the subscription dead-letter queue (a function-level DLQ ' +
+        'would duplicate it).',
     });
     const failedEvents = new DeadLetterQueue(this, `${handler.id}FailedEvents`, {
       selfDeadLetterReason:

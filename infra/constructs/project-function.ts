@@ -80,6 +80,12 @@ export function grantTableAccess(
 }
 
 export interface ProjectFunctionProps {
+  /**
+   * How failed asynchronous invocations of this function are kept, for cdk-nag's Serverless-LambdaDLQ (which asks for
+   * a function-level dead-letter queue): the construct that wires the invocation says where failures go instead.
+   * @default - invoked synchronously by API Gateway: an error goes back to the caller, there is nothing to keep
+   */
+  readonly failureHandling?: string;
   /** Handler module, relative to the repository root (e.g. `functions/api/list-units.ts`); it exports `handler`. */
   readonly entry: string;
   /**
@@ -206,6 +212,18 @@ export class ProjectFunction extends NodejsFunction {
         'Node.js 22 is the deployment runtime the project chose and the esbuild bundle ' +
         'targets node22; nodejs22.x is a supported Lambda runtime until Node 22 reaches end of life (April 2027). ' +
         'L1 only flags that a newer family member (nodejs24.x) exists; moving to it is a deliberate upgrade.',
+    });
+    // The Serverless pack's version of L1, for the same reason.
+    Validations.of(this).acknowledge({
+      id: 'Serverless-LambdaLatestVersion',
+      reason: 'Node.js 22 is the chosen deployment runtime (see AwsSolutions-L1 on this function); moving to nodejs24.x is a deliberate upgrade.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        props.failureHandling ??
+        'Invoked synchronously by the HTTP API: an error is answered to the caller (a 4xx or a 500 with the request id) ' +
+          'and logged; a function dead-letter queue only receives failed asynchronous invocations, which this function has none of.',
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -178,6 +178,9 @@ export class Reminders extends Construct {
         table: props.table,
         resources,
         description: 'Sends the emails of one reminder schedule (EventBridge Scheduler target)',
+        failureHandling:
+          'Invoked by EventBridge Scheduler: a run that fails its retries is kept in the reminder dead-letter queue ' +
+          'set on every schedule target (the scheduler role may send to it), where the alarm and the runbook take over.',
         environment: { MAX_SEND_RATE: String(maxSendRate) },
         ...REMINDER_HANDLER_SIZING,
       });
@@ -213,6 +216,9 @@ export class Reminders extends Construct {
         table: props.table,
         resources,
         description: 'Sends the queued reminder emails, paced to keep the deployment at the SES rate (reminder queue consumer)',
+        failureHandling:
+          'Invoked by an SQS event source mapping: a message that fails REMINDER_QUEUE_MAX_RECEIVE_COUNT times moves to ' +
+          'the reminder queue\'s own dead-letter queue (redrive policy); Lambda never invokes it asynchronously.',
         ...REMINDER_SENDER_SIZING,
       });
     }

@@ -62,6 +62,10 @@ export class Uploads extends Construct {
         table: props.table,
         resources: props.resources,
         description: `Object created in the uploads bucket under ${handler.prefix}`,
+        failureHandling:
+          'Invoked asynchronously by an EventBridge rule: after its retries a failed event goes to the failed-events ' +
+          'queue of this construct, which is both the on-failure destination of the invocation and the dead-letter ' +
+          'queue of the rule target (a function-level DLQ would duplicate it).',
         ...OBJECT_CREATED_HANDLER_SIZING,
       });
       const queue = new DeadLetterQueue(this, `${handler.id}FailedEvents`, {

@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack, Validations, type App, type CfnElement } from 'aw
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag';
+import { AwsSolutionsChecks, NagRuleCompliance, ServerlessChecks, type IApplyRule } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
 import { httpRoutes, mailEventHandler, objectCreatedHandlers, reminderHandler, reminderSender, type BucketAccess } from '../../functions/routes';
@@ -28,6 +28,18 @@ class AllAwsSolutionsFindings extends AwsSolutionsChecks {
     }
     if (result === NagRuleCompliance.NON_COMPLIANT) this.findings.push(`${id} ${where}`);
     else if (Array.isArray(result)) for (const finding of result) this.findings.push(`${id}[${finding}] ${where}`);
+  }
+}
+
+/** The Serverless pack with acknowledgements ignored, recording every finding like AllAwsSolutionsFindings. */
+class AllServerlessFindings extends ServerlessChecks {
+  public readonly findings: string[] = [];
+
+  protected override applyRule(params: IApplyRule): void {
+    const id = `Serverless-${params.ruleSuffixOverride ?? params.rule.name}`;
+    const result = params.rule(params.node);
+    if (result === NagRuleCompliance.NON_COMPLIANT) this.findings.push(`${id} ${params.node.node.path}`);
+    else if (Array.isArray(result)) for (const finding of result) this.findings.push(`${id}[${finding}] ${params.node.node.path}`);
   }
 }
 
@@ -175,6 +187,64 @@ describe('cdk-nag AwsSolutions on the app', () => {
     expect(acknowledgements.length).toBeGreaterThan(0);
     for (const ack of acknowledgements) {
       // Assess: an acknowledgement covers the construct it is made on and its children.
+      const covered = findings.filter((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`)));
+      expect({ ack: `${ack.id} ${ack.path}`, covers: covered.length > 0 }).toEqual({ ack: `${ack.id} ${ack.path}`, covers: true });
+      expect(ack.reason.length).toBeGreaterThan(80);
+    }
+  });
+});
+
+describe('cdk-nag Serverless on the app', () => {
+  let app: App;
+  let built: BuiltApp;
+  let cleanup: () => void;
+
+  beforeAll(() => {
+    const test = newTestApp();
+    app = test.app;
+    cleanup = test.cleanup;
+    built = buildApp(app, { alarmEmail: 'van-hanh@example.org' });
+    app.synth();
+  }, 120_000);
+
+  afterAll(() => cleanup?.());
+
+  function allFindings(): { id: string; path: string }[] {
+    const all = new AllServerlessFindings();
+    all.validateScope(app);
+    return all.findings.map((line) => {
+      const [id, path] = line.split(' ');
+      return { id: id!, path: path! };
+    });
+  }
+
+  it('reports no unacknowledged finding (synth with both packs, alarm email on)', () => {
+    expect(reportedFindings(app.outdir)).toEqual([]);
+  });
+
+  it('acknowledges exactly: per function its DLQ and runtime findings, the SQS event source, the dead-letter queues, the email subscription', () => {
+    const findings = allFindings();
+    const functionPaths = [...built.stateless.functions.values()].map((fn) => `${fn.node.path}/Resource`).sort();
+    expect(findings.filter((f) => f.id === 'Serverless-LambdaDLQ').map((f) => f.path).sort()).toEqual(functionPaths);
+    expect(findings.filter((f) => f.id === 'Serverless-LambdaLatestVersion').map((f) => f.path).sort()).toEqual(functionPaths);
+    expect(findings.filter((f) => f.id === 'Serverless-LambdaEventSourceMappingDestination').map((f) => f.path)).toEqual([
+      expect.stringMatching(new RegExp(`^${built.stateless.reminderSenderFunction!.node.path}/SqsEventSource:`)),
+    ]);
+    // The five queues less the reminder queue (it has a redrive policy): all four are dead-letter queues.
+    expect(findings.filter((f) => f.id === 'Serverless-SQSRedrivePolicy').map((f) => f.path.split('/').slice(-2, -1)[0]).sort()).toEqual(
+      ['RecordMailEventFailedEvents', 'RecordUploadFailedEvents', 'ReminderDlq', 'ReminderQueueDlq'],
+    );
+    expect(findings.filter((f) => f.id === 'Serverless-SNSRedrivePolicy').map((f) => f.path)).toEqual([`${built.stateless.monitoring.node.path}/AlarmEmail/Resource`]);
+    expect(new Set(findings.map((f) => f.id))).toEqual(
+      new Set(['Serverless-LambdaDLQ', 'Serverless-LambdaLatestVersion', 'Serverless-LambdaEventSourceMappingDestination', 'Serverless-SQSRedrivePolicy', 'Serverless-SNSRedrivePolicy']),
+    );
+  });
+
+  it('makes no Serverless acknowledgement that matches no finding, and gives each a specific reason', () => {
+    const findings = allFindings();
+    const acknowledgements = acknowledgementsIn(app).filter((a) => a.id.startsWith('Serverless-'));
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const ack of acknowledgements) {
       const covered = findings.filter((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`)));
       expect({ ack: `${ack.id} ${ack.path}`, covers: covered.length > 0 }).toEqual({ ack: `${ack.id} ${ack.path}`, covers: true });
       expect(ack.reason.length).toBeGreaterThan(80);
