@@ -14,6 +14,16 @@ import { PROJECT_ROOT } from '../../infra/constructs/project-function';
 import { StatelessStack } from '../../infra/stateless-stack';
 import { deployedFunctions, exportNameOf, newTestApp, render, type Resources, type Statement } from './support';
 
+/** An alarm on any occurrence (a count of at least 1) in 5 minutes, missing data as OK. */
+const ANY_IN_FIVE_MINUTES = {
+  Statistic: 'Sum',
+  Period: 300,
+  EvaluationPeriods: 1,
+  Threshold: 1,
+  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  TreatMissingData: 'notBreaching',
+};
+
 const ALARM_EMAIL = 'van-hanh@example.org';
 const TEN_MB = 10 * 1024 * 1024;
 const allFunctions = deployedFunctions();
@@ -251,14 +261,7 @@ describe('alarms', () => {
       const alarms = alarmsOn(built.stateless, 'AWS/Lambda', metric, dimensions);
       expect({ metric, count: alarms.length }).toEqual({ metric, count: 1 });
       const properties = alarms[0]![1].Properties;
-      expect(properties).toMatchObject({
-        Statistic: 'Sum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-      });
+      expect(properties).toMatchObject(ANY_IN_FIVE_MINUTES);
       const description = render(properties.AlarmDescription);
       expect(description).toContain(id);
       expect(description).toContain(`See docs/operations.md${anchor}.`);
@@ -286,12 +289,7 @@ describe('alarms', () => {
         { Name: 'ApiId', Value: { Ref: apiId[0] } },
         { Name: 'Stage', Value: '$default' },
       ],
-      Statistic: 'Sum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      ...ANY_IN_FIVE_MINUTES,
     });
     expect(alarms[0]![1].Properties.AlarmDescription).toContain('See docs/operations.md#api-5xx-errors.');
   });
