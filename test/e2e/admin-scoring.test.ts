@@ -221,13 +221,13 @@ describe('Chấm điểm on the admin page', { timeout: 60_000 }, () => {
     await said(page, 'Đã lưu thẩm định của Công đoàn Trường B.');
     expect(await text(page, 'scoring-result')).toBe('Đã lưu thẩm định của Công đoàn Trường B. Tổng điểm sau thẩm định: 93 (tự chấm 93), Tốt, xếp hạng 1.');
     expect(await byTestId(page, 'deduction-bao-cao').locator('p').first().textContent()).toBe(
-      '−0 Báo cáo sơ kết: nộp muộn 2 ngày (hạn 20/11/2021, nhận 22/11/2021) (điều chỉnh từ −1: Đã gửi bản giấy đúng hạn qua văn thư)',
+      '0 Báo cáo sơ kết: nộp muộn 2 ngày (hạn 20/11/2021, nhận 22/11/2021) (điều chỉnh từ −1: Đã gửi bản giấy đúng hạn qua văn thư)',
     );
 
     // Ballots, then the freeze: every write control disabled, with the reason on top.
     await section(page, 'xep-hang', 'results-table');
     expect(await byTestId(page, 'result-row-don-vi-b').locator('.sources').getAttribute('title')).toBe(
-      '−0: Báo cáo sơ kết: nộp muộn 2 ngày (hạn 20/11/2021, nhận 22/11/2021) (điều chỉnh từ −1: Đã gửi bản giấy đúng hạn qua văn thư)',
+      '0: Báo cáo sơ kết: nộp muộn 2 ngày (hạn 20/11/2021, nhận 22/11/2021) (điều chỉnh từ −1: Đã gửi bản giấy đúng hạn qua văn thư)',
     );
     const ballots = byTestId(page, 'ballots-form');
     await ballots.getByLabel('Số phiếu hợp lệ').fill('3');

@@ -62,6 +62,9 @@ export function formatDelta(points: number): string {
   return points > 0 ? `+${text}` : points < 0 ? `−${text}` : text;
 }
 
+/** Points taken off, as the tables write them: "−3", "−0,5"; "0" when nothing is (a waived deduction). */
+export const formatDeduction = (points: number): string => formatDelta(-points);
+
 /** Points as typed ("8,5", "8.5", " 7 "): undefined when empty, NaN when not a number. */
 export function parsePoints(text: string): number | undefined {
   const t = text.trim().replace(',', '.');

@@ -6,7 +6,7 @@
 import { TIE_BREAK_LABELS } from '../../../shared/domain/scoring-labels';
 import { api } from '../api';
 import { append, button, check, field, fill, h, type Child } from '../dom';
-import { formatDateTime, formatPoints as pts } from '../format';
+import { formatDateTime, formatDeduction, formatPoints as pts } from '../format';
 import type { ResultRow } from '../types';
 import { message } from '../ui';
 import { act, row, table, writeArea, type ScoringCtx } from './scoring-common';
@@ -16,8 +16,8 @@ const PROPOSAL_LABELS = { 'not-proposed': 'Không đề nghị', ineligible: 'Kh
 function deductionsCell(r: ResultRow): Child {
   const lines = r.deductions.lines;
   if (lines.length === 0) return '0';
-  const text = lines.map((l) => `−${pts(l.applied)}: ${l.description}${l.override ? ` (điều chỉnh từ −${pts(l.points)}: ${l.override.reason})` : ''}`);
-  return h('details', { class: 'sources', title: text.join('\n') }, h('summary', null, `−${pts(r.deductions.total)}`), h('ul', null, text.map((t) => h('li', null, t))));
+  const text = lines.map((l) => `${formatDeduction(l.applied)}: ${l.description}${l.override ? ` (điều chỉnh từ −${pts(l.points)}: ${l.override.reason})` : ''}`);
+  return h('details', { class: 'sources', title: text.join('\n') }, h('summary', null, formatDeduction(r.deductions.total)), h('ul', null, text.map((t) => h('li', null, t))));
 }
 
 function proposalCell(r: ResultRow): Child {

@@ -7,7 +7,7 @@
  */
 import { api } from '../api';
 import { append, button, check, fill, h, type Child } from '../dom';
-import { formatDateTime, formatDelta, formatPoints as pts, parsePoints } from '../format';
+import { formatDateTime, formatDeduction, formatDelta, formatPoints as pts, parsePoints } from '../format';
 import type { Req, Res, ResultRow, ScoringUnit } from '../types';
 import { followDownload, message } from '../ui';
 import { planPath } from './common';
@@ -160,7 +160,7 @@ function unitPanel(s: ScoringCtx, unit: ScoringUnit, row: ResultRow, panel: HTML
     const source = h(
       'p',
       null,
-      h('strong', null, `−${pts(line.applied)}`),
+      h('strong', null, formatDeduction(line.applied)),
       ` ${line.description}`,
       line.override && h('span', { class: 'hint' }, ` (điều chỉnh từ −${pts(line.points)}: ${line.override.reason})`),
     );
