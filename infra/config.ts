@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterIdSchema, EmailSchema, SlugSchema, TextSchema, UnitIdSchema } from '../shared/domain/model';
 import { ConfigError, parseAppOrigin, parseMailFrom, parseSesMaxSendRate } from './context';
 

@@ -2,7 +2,7 @@
  * Environment parsing. Each handler parses what it needs once, at cold start, and fails fast with a message that
  * names the variable; resource names have no defaults.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { offsetClock, systemClock, type Clock } from './ports/clock';
 
 export class ConfigError extends Error {

@@ -4,7 +4,7 @@
  * Its lines carry the correlation id tagged on the mail, so a bounce leads back to the request or run that sent it.
  */
 import type { Context, SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SesEventSchema } from '../../shared/domain/bounces';
 import { CORRELATION_TAG, isCorrelationId } from '../../shared/domain/correlation';
 import { TableEnvSchema, clockFromEnv, parseEnv } from '../../shared/config';

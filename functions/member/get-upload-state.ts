@@ -1,5 +1,5 @@
 /** GET /u/{token}/uploads/{uploadId}: pending until the recorder has checked the file, then accepted or quarantined. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../shared/http/handler';
 import { jsonResponse } from '../../shared/http/middleware';
 import { UploadIdSchema } from '../../shared/domain/submission';

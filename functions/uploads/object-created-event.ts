@@ -1,5 +1,5 @@
 /** The EventBridge "Object Created" event from S3, as the recorder reads it (only the fields it uses). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ObjectCreatedEventSchema = z.object({
   'detail-type': z.literal('Object Created'),

@@ -7,7 +7,7 @@
  * - Secrets are stored only as SHA-256 hashes: a leaked table gives no working link, session or key.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterIdSchema, EmailSchema, SlugSchema, TextSchema, UnitIdSchema } from './model';
 
 /** A sign-in link works once, for 15 minutes. */

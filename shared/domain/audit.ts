@@ -2,7 +2,7 @@
  * The audit log (Nhật ký): every admin action and every upload, who did what to what and when. Entries are only
  * ever appended (a conditional put that never overwrites); nothing updates or deletes them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterIdSchema } from './model';
 
 import { ACTOR_TYPES } from './labels';

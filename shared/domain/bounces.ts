@@ -2,7 +2,7 @@
  * Undeliverable addresses, from SES bounce and complaint events: a permanent bounce or a complaint marks an address
  * undeliverable for the cluster that sent the mail; later reminders skip it and the digest lists it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterIdSchema, EmailSchema } from './model';
 
 export const UndeliverableSchema = z.object({

@@ -3,7 +3,7 @@
  * emails it sends, through log lines, the upload intent, the reminder queue's messages and the SES message tags.
  * An id is never made from anything secret: it is a caller's own `x-correlation-id`, a request id or a new UUID.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** 8 to 64 characters of [A-Za-z0-9_-]: fits a header, a log line and an SES tag value (which allows only these). */
 export const CorrelationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Mã tương quan không hợp lệ');

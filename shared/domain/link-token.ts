@@ -6,7 +6,7 @@
  * that it cannot be forged or altered. Revocation bumps the unit's `linkVersion`, so older links stop working.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterIdSchema, MilestoneIdSchema, PlanIdSchema, UnitIdSchema, type Plan } from './model';
 import { addDays, startOfIctDay } from './time';
 

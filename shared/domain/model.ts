@@ -4,7 +4,7 @@
  * Province union > Cluster (Cụm) > Plan for a school year > Milestones; Units belong to a cluster with a role.
  * Every identifier is a readable slug; every stored key starts with the cluster (see docs/data-model.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MILESTONE_KINDS, RECIPIENTS, UNIT_ROLES } from './labels';
 import { LocalDateSchema, LocalMonthSchema, ictDateOf, schoolYearOf } from './time';
 

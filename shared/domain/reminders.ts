@@ -3,7 +3,7 @@
  * Whom each reminder goes to is decided when it fires (see use-cases/reminders), not here.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { deadlineOf } from './deadlines';
 import { ClusterIdSchema, MilestoneIdSchema, PlanIdSchema, type Milestone, type Plan } from './model';
 import { addDays, startOfIctDay, type LocalDate } from './time';

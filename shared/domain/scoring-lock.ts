@@ -4,7 +4,7 @@
  * explicit unlock with a written reason. A tiny state machine, open -> frozen -> (unlock, reason) -> open, whose every
  * transition yields the audit entry to append.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RESULTS_LOCK_STATUS_LABELS } from './scoring-labels';
 import { formatInstantVi } from './time';
 

@@ -6,7 +6,7 @@
  * Points are written with at most two decimals and added in hundredths (./scoring-points.ts). Deductions are written
  * as positive numbers: the points a late or missing document takes off.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MILESTONE_KIND_LABELS } from './labels';
 import { MilestoneIdSchema, MilestoneKindSchema, SlugSchema, TextSchema, type Milestone, type MilestoneKind } from './model';
 import { SCORING_SAMPLE_NOTE, TIE_BREAKS, TIE_BREAK_LABELS, groupCode } from './scoring-labels';

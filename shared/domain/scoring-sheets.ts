@@ -4,7 +4,7 @@
  * a given scheme is checked against that scheme ({@link checkSelfScoreSheet}, {@link checkVerification}), with
  * Vietnamese messages naming the criterion.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterIdSchema, MilestoneIdSchema, PlanIdSchema, SlugSchema, UnitIdSchema } from './model';
 import { SELF_SCORE_STATUSES } from './scoring-labels';
 import { formatPointsVi, fromCenti, sumCenti, toCenti } from './scoring-points';

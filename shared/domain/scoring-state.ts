@@ -3,7 +3,7 @@
  * tôn ballot count. One small record per plan; every write that changes a total is conditional on its stored version
  * (shared/ports/scoring.ts), so a freeze and an edit can never both win.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { INITIAL_RESULTS_LOCK, ResultsLockSchema } from './scoring-lock';
 import { VoteTallySchema } from './scoring-sheets';
 

@@ -2,7 +2,7 @@
  * Documents sent by units: upload intents, submissions (every version kept), extensions, and the status of a unit
  * for a milestone at a given instant.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CorrelationIdSchema } from './correlation';
 import { deadlineOf, isLate, type Deadline } from './deadlines';
 import { ClusterIdSchema, MilestoneIdSchema, PlanIdSchema, TextSchema, UnitIdSchema, selectUnits, type Milestone, type Plan, type Unit } from './model';

@@ -5,7 +5,7 @@
  * system handles; no time-zone database is needed. Local dates are kept as ISO strings ("2021-12-10"), months as
  * "2021-12", instants as JavaScript Dates (UTC).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ICT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 export const ICT_OFFSET_MS = 7 * 60 * 60 * 1000;

@@ -3,7 +3,7 @@
  * input and output. The router (shared/http/admin-router.ts) validates against these schemas, functions/routes.ts
  * turns them into HTTP routes, and /api/openapi.json is generated from them, so the three cannot disagree.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiKeyInfoSchema, SecretTokenSchema } from '../domain/admin';
 import { AuditEntrySchema, AuditFilterSchema } from '../domain/audit';
 import {

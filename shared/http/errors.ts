@@ -2,11 +2,12 @@
  * The one place where errors become HTTP responses. 4xx: the domain's Vietnamese message and a stable code.
  * 5xx: a generic message and the request id; the detail goes to the log only.
  */
-import { ZodError, z } from 'zod';
+import * as z from 'zod';
+import { vi } from 'zod/locales';
 import { DomainError } from '../domain/errors';
 
 // Zod's default messages in Vietnamese, for the fields whose schema gives no message of its own.
-z.config(z.locales.vi());
+z.config(vi());
 
 const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION_FAILED: 400,
@@ -35,7 +36,7 @@ export interface MappedError {
 }
 
 /** Zod issues as `{ field, message }`, with the path joined the way a form names its fields. */
-export function describeIssues(error: ZodError): Array<{ field: string; message: string }> {
+export function describeIssues(error: z.ZodError): Array<{ field: string; message: string }> {
   return error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
 }
 
@@ -47,7 +48,7 @@ export function mapError(error: unknown, requestId?: string): MappedError {
       internal: false,
     };
   }
-  if (error instanceof ZodError) {
+  if (error instanceof z.ZodError) {
     return {
       statusCode: 400,
       body: {

@@ -4,7 +4,7 @@
  * validates. Request schemas describe what a caller may send (`io: 'input'`: defaults make fields optional),
  * response schemas what the API returns (`io: 'output'`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CSRF_HEADER, SESSION_COOKIE } from '../domain/admin';
 import { ErrorBodySchema, adminEndpoints, type AdminEndpoint, type EndpointAccess, type EndpointId } from './admin-api';
 

@@ -2,7 +2,7 @@
  * The queue between a reminder run and the one bounded sender: a province-wide morning of reminders (many clusters'
  * schedules at 08:00) goes out through a single consumer, so the SES rate holds whatever the number of runs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ReminderEventSchema } from '../domain/reminders';
 import type { OutgoingEmail } from './mailer';
 import type { SendRef } from './send-log';

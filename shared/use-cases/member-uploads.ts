@@ -3,7 +3,7 @@
  * recorder has checked it. No file bytes pass through here: the browser sends them straight to S3.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCorrelationId } from '../domain/correlation';
 import { describeDue } from '../domain/deadlines';
 import { ForbiddenError, UploadClosedError, ValidationError } from '../domain/errors';

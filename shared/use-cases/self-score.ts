@@ -5,7 +5,7 @@
  * Reads: the link context (one BatchGetItem), the plan's milestones and the unit's items (one Query each) and the
  * unit's scoring (current scheme, settings, its sheet: two calls), in parallel after the link: five in all.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeDue } from '../domain/deadlines';
 import { ConflictError, ForbiddenError, UploadClosedError, ValidationError } from '../domain/errors';
 import { UNIT_ROLE_LABELS, type Milestone } from '../domain/model';

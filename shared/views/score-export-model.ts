@@ -6,7 +6,7 @@
  * Deductions are points deducted, never negative: the table's column is "Điểm trừ", so 3 means "minus 3". This also
  * keeps every number the CSV writes free of a leading "-" (see score-csv.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TextSchema } from '../domain/model';
 
 /** Text that may be empty ("" when there is nothing to say), NFC and trimmed like {@link TextSchema}. */

@@ -14,7 +14,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from '../../domain/errors';
 import { RegistrationFlagSchema, ScoringSchemeSchema, SelfScoreSheetSchema, VerificationSchema } from '../../domain/scoring';
 import { INITIAL_SCORING_STATE, ScoringStateSchema, type ScoringState } from '../../domain/scoring-state';

@@ -1,6 +1,6 @@
 /** DynamoDB adapter for the SendLog: one item per (milestone, kind, offset, recipient) in the plan's partition. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ReminderEventSchema, type ReminderEvent } from '../../domain/reminders';
 import type { SendLog, SendRecord, SendRef } from '../../ports/send-log';

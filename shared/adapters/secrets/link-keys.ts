@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LinkKey } from '../../domain/link-token';
 import type { LinkKeyStore } from '../../ports/link-keys';
 
