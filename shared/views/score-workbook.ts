@@ -7,7 +7,7 @@
  * locale, a comma on a Vietnamese system), names are strings. A name such as "=HYPERLINK(...)" is stored as a string
  * cell, never as a formula, and text cells carry the Text format ("@") so that editing one in Excel keeps it text.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { ICT_OFFSET_MS } from '../domain/time';
 import { cleanText } from './reminder-emails';
 import {
@@ -59,7 +59,10 @@ export async function renderScoreWorkbook(input: ScoreTableView): Promise<Buffer
   const generatedAt = new Date(view.generatedAt);
   const layout = columnLayout(view);
 
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use, not at import: exceljs takes about 217 ms to evaluate, which a cold start of the export
+  // function (and every CSV export) would otherwise pay (docs/benchmarks.md, cold start).
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   workbook.creator = WORKBOOK_CREATOR;
   workbook.lastModifiedBy = WORKBOOK_CREATOR;
   workbook.created = generatedAt;
