@@ -20,32 +20,29 @@ import {
   reminderSender,
   type FunctionAccess,
 } from '../functions/routes';
-import { PROJECT_ROOT } from '../infra/constructs/project-function';
+import { BUNDLE_SETTINGS, PROJECT_ROOT } from '../infra/constructs/project-function';
 import { groupRoutesByFunction } from '../infra/constructs/route-functions';
 
 /** Each of size and import time may be at most this multiple of the floor's. */
 export const COLD_START_TARGET = 1.25;
 
-/**
- * The esbuild options of ProjectFunction's `bundling` (infra/constructs/project-function.ts), as aws-lambda-nodejs
- * turns them into esbuild arguments. Keep the two in step: this bench measures what that construct deploys.
- */
-export const DEPLOYED_BUNDLE_OPTIONS = {
+/** ProjectFunction's `bundling` (BUNDLE_SETTINGS, ESM, the AWS SDK bundled) as esbuild options. */
+export const DEPLOYED_BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
-  target: 'node22',
   format: 'esm',
-  mainFields: ['module', 'main'],
-  banner: { js: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);" },
-  minify: true,
-  keepNames: true,
-  sourcemap: true,
-  sourcesContent: false,
+  target: BUNDLE_SETTINGS.target,
+  mainFields: [...BUNDLE_SETTINGS.mainFields],
+  banner: { js: BUNDLE_SETTINGS.banner },
+  minify: BUNDLE_SETTINGS.minify,
+  keepNames: BUNDLE_SETTINGS.keepNames,
+  sourcemap: BUNDLE_SETTINGS.sourceMap,
+  sourcesContent: BUNDLE_SETTINGS.sourcesContent,
   logLevel: 'warning',
   // bundleAwsSDK with no externalModules: nothing is external.
   external: [],
   absWorkingDir: PROJECT_ROOT,
-} as const satisfies BuildOptions;
+};
 
 /**
  * The SDK packages a floor bundle imports, with the export it keeps (a client class, or the presigning function).

@@ -79,6 +79,22 @@ export function grantTableAccess(
   return grant;
 }
 
+/**
+ * The esbuild settings of every function bundle (besides ESM output and bundling the AWS SDK): what `bundling` below
+ * passes, and what bench/cold-start.ts builds to measure what is deployed.
+ */
+export const BUNDLE_SETTINGS = {
+  target: 'node22',
+  // Prefer the ESM builds of dependencies (better tree shaking of the SDK).
+  mainFields: ['module', 'main'],
+  // CJS dependencies inside an ESM bundle still call require() for Node built-ins.
+  banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+  minify: true,
+  keepNames: true,
+  sourceMap: true,
+  sourcesContent: false,
+} as const;
+
 export interface ProjectFunctionProps {
   /**
    * How failed asynchronous invocations of this function are kept, for cdk-nag's Serverless-LambdaDLQ (which asks for
@@ -176,15 +192,8 @@ export class ProjectFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        // Prefer the ESM builds of dependencies (better tree shaking of the SDK).
-        mainFields: ['module', 'main'],
-        // CJS dependencies inside an ESM bundle still call require() for Node built-ins.
-        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
-        minify: true,
-        keepNames: true,
-        sourceMap: true,
-        sourcesContent: false,
+        ...BUNDLE_SETTINGS,
+        mainFields: [...BUNDLE_SETTINGS.mainFields],
         logLevel: LogLevel.WARNING,
         // Bundle @aws-sdk/* (the default for Node 18+ would leave it external and use the runtime's copy).
         bundleAwsSDK: true,

@@ -170,3 +170,18 @@ export function registrationOf(p: {
   if (first) return { registered: true, source: 'submission', note: `Đã đăng ký thi đua (bản đăng ký nhận ngày ${formatDateVi(ictDateOf(new Date(first.receivedAt)))})` };
   return { registered: false, source: 'none', note: 'Chưa đăng ký thi đua' };
 }
+
+/** The plan's self-score milestone (bảng tự chấm điểm): the first of kind 'self-score', if any. */
+export const selfScoreMilestoneOf = (milestones: readonly Milestone[]): Milestone | undefined =>
+  [...milestones].sort(byOrder).find((m) => m.kind === 'self-score');
+
+/** Whether a submitted sheet came after the self-score milestone's deadline (the unit's extension included). */
+export function sheetLate(
+  p: { plan: Pick<Plan, 'beforeDayInclusive'>; milestones: readonly Milestone[]; extensions: readonly ExtensionRecord[] },
+  sheet: Pick<SelfScoreSheet, 'unitId' | 'submittedAt'>,
+): boolean {
+  const milestone = selfScoreMilestoneOf(p.milestones);
+  if (!milestone || !sheet.submittedAt) return false;
+  const extension = p.extensions.find((e) => e.unitId === sheet.unitId && e.milestoneId === milestone.milestoneId);
+  return isLate(new Date(sheet.submittedAt), effectiveDeadline(milestone, p.plan, extension).deadline);
+}

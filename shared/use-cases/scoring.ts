@@ -22,6 +22,8 @@ import {
   registrationOf,
   schemeProblemsWithPlan,
   scoresEditable,
+  selfScoreMilestoneOf,
+  sheetLate,
   transitionLock,
   type DeductionOverride,
   type RegistrationFlag,
@@ -33,13 +35,12 @@ import {
   type VoteTally,
 } from '../domain/scoring';
 import { selfScoringOpen, type ScoringState } from '../domain/scoring-state';
-import { effectiveDeadline, type Extension, type Submission } from '../domain/submission';
+import type { Extension, Submission } from '../domain/submission';
 import { formatDateVi, formatInstantVi, ictDateOf, startOfIctDay, type LocalDate } from '../domain/time';
 import type { Clock } from '../ports/clock';
 import type { Repositories } from '../ports/repositories';
 import type { PlanScoring, StoredScheme } from '../ports/scoring';
 import { defaultScoringScheme } from '../reference/scoring-template';
-import { isLate } from '../domain/deadlines';
 
 export interface ScoringDeps {
   repos: Pick<Repositories, 'clusters' | 'units' | 'plans' | 'uploads' | 'scoring'>;
@@ -78,10 +79,6 @@ export async function loadScoring(deps: ScoringDeps, clusterId: string, planId: 
   return { cluster, plan, milestones: milestones.sort(byOrder), units, scoring, submissions, extensions, ...(scheme ? { scheme } : {}), now: deps.clock.now() };
 }
 
-/** The plan's self-score milestone (bảng tự chấm điểm): the first of kind 'self-score', if any. */
-export const selfScoreMilestoneOf = (milestones: readonly Milestone[]): Milestone | undefined =>
-  [...milestones].sort(byOrder).find((m) => m.kind === 'self-score');
-
 /** The year's table at the context's instant (undefined while no scheme is saved). */
 export function resultsOf(ctx: ScoringContext): ScoringResults | undefined {
   if (!ctx.scheme) return undefined;
@@ -98,14 +95,6 @@ export function resultsOf(ctx: ScoringContext): ScoringResults | undefined {
     ...(ctx.scoring.state.value.tally ? { tally: ctx.scoring.state.value.tally } : {}),
     now: ctx.now,
   });
-}
-
-/** Whether a submitted sheet came after its (extended) deadline. */
-export function sheetLate(ctx: Pick<ScoringContext, 'plan' | 'milestones' | 'extensions'>, sheet: Pick<SelfScoreSheet, 'unitId' | 'submittedAt'>): boolean {
-  const milestone = selfScoreMilestoneOf(ctx.milestones);
-  if (!milestone || !sheet.submittedAt) return false;
-  const extension = ctx.extensions.find((e) => e.unitId === sheet.unitId && e.milestoneId === milestone.milestoneId);
-  return isLate(new Date(sheet.submittedAt), effectiveDeadline(milestone, ctx.plan, extension).deadline);
 }
 
 /** What the admin page's scoring views read: one call. */

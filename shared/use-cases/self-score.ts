@@ -17,18 +17,18 @@ import {
   groupCode,
   sampleNoteOf,
   scoresEditable,
+  selfScoreMilestoneOf,
+  sheetLate,
   sumPoints,
   type ScoringScheme,
   type SelfScoreSheet,
 } from '../domain/scoring';
 import { selfScoringOpen } from '../domain/scoring-state';
 import { effectiveDeadline, requiresDocumentFrom, uploadWindow, type Extension, type Submission } from '../domain/submission';
-import { formatInstantVi } from '../domain/time';
+import { formatDateVi, formatInstantVi } from '../domain/time';
 import type { Repositories } from '../ports/repositories';
 import type { UnitScoring } from '../ports/scoring';
 import { resolveLink, type LinkDeps, type ResolvedLink } from './links';
-import { isLate } from '../domain/deadlines';
-import { selfScoreMilestoneOf } from './scoring';
 
 export interface SelfScoreDeps extends LinkDeps {
   repos: Pick<Repositories, 'units' | 'plans' | 'uploads' | 'scoring' | 'audit'>;
@@ -186,7 +186,7 @@ function viewOf(l: Loaded): SelfScoreFormView {
             title: m.title,
             dueLabel: describeDue(m, link.plan),
             wouldBeLate: late,
-            ...(extension ? { extensionLabel: `Được gia hạn đến hết ngày ${extension.until.split('-').reverse().join('/')}` } : {}),
+            ...(extension ? { extensionLabel: `Được gia hạn đến hết ngày ${formatDateVi(extension.until)}` } : {}),
           },
         }
       : {}),
@@ -222,7 +222,7 @@ function viewOf(l: Loaded): SelfScoreFormView {
             criteria: Object.fromEntries(sheet.criteria.map((c) => [c.criterionId, entry(c)])),
             bonus: Object.fromEntries(sheet.bonus.map((b) => [b.itemId, entry(b)])),
             ...(sheet.submittedAt
-              ? { submittedAtLabel: formatInstantVi(new Date(sheet.submittedAt)), late: !!m && isLate(new Date(sheet.submittedAt), effectiveDeadline(m, link.plan, extension).deadline) }
+              ? { submittedAtLabel: formatInstantVi(new Date(sheet.submittedAt)), late: sheetLate({ plan: link.plan, milestones: l.milestones, extensions: l.extensions }, sheet) }
               : {}),
             ...(sheet.updatedAt ? { updatedAtLabel: formatInstantVi(new Date(sheet.updatedAt)) } : {}),
             selfTotal,

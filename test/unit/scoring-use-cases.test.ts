@@ -3,7 +3,7 @@
  * page reads, lateness of a submitted sheet, and the audit sentences of a verification and a scheme save.
  */
 import { describe, expect, it } from 'vitest';
-import { VerificationSchema } from '../../shared/domain/scoring';
+import { VerificationSchema, selfScoreMilestoneOf, sheetLate } from '../../shared/domain/scoring';
 import { INITIAL_SCORING_STATE } from '../../shared/domain/scoring-state';
 import { referenceCluster, referenceMilestones, referencePlan, referenceUnits } from '../../shared/reference/thanh-hoa-cum-5';
 import { addDays, type LocalDate } from '../../shared/domain/time';
@@ -12,8 +12,6 @@ import {
   describeVerificationChanges,
   schemeSaveSummary,
   scoringView,
-  selfScoreMilestoneOf,
-  sheetLate,
   type ScoringContext,
 } from '../../shared/use-cases/scoring';
 import { A, EXAMPLE_NOW, H, exampleRegistrationFlags, exampleSheets, exampleSubmissions, exampleVerifications } from '../fixtures/scoring-example';
