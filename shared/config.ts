@@ -45,10 +45,31 @@ export const ClockEnvSchema = z.object({
   CLOCK_STARTED_AT: z.coerce.number().int().positive().optional(),
 });
 
-/** The clock: real time in AWS; locally, optionally a simulated time that runs forward from a chosen instant. */
+/**
+ * The clock: real time in AWS; locally, optionally a simulated time that runs forward from a chosen instant.
+ *
+ * A simulated clock follows later changes of CLOCK_START and CLOCK_STARTED_AT in `env`, so a simulation (the scale
+ * bench) can move the time of handlers that built their clock at cold start. Without CLOCK_START at cold start,
+ * as in AWS, it is the system clock for good.
+ */
 export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
-  const { CLOCK_START, CLOCK_STARTED_AT } = parseEnv(ClockEnvSchema, env);
-  return CLOCK_START ? offsetClock(CLOCK_START, CLOCK_STARTED_AT ?? Date.now()) : systemClock;
+  const read = (): Clock => {
+    const { CLOCK_START, CLOCK_STARTED_AT } = parseEnv(ClockEnvSchema, env);
+    return CLOCK_START ? offsetClock(CLOCK_START, CLOCK_STARTED_AT ?? Date.now()) : systemClock;
+  };
+  const settings = () => `${env.CLOCK_START}|${env.CLOCK_STARTED_AT}`;
+  let seen = settings();
+  let current = read();
+  if (current === systemClock) return systemClock;
+  return {
+    now: () => {
+      if (settings() !== seen) {
+        current = read();
+        seen = settings();
+      }
+      return current.now();
+    },
+  };
 }
 
 export const FilesEnvSchema = z.object({

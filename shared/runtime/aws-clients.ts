@@ -8,6 +8,7 @@ import type { TableEnv } from '../config';
 import { createDynamoRepositories } from '../adapters/dynamodb/repositories';
 import type { Clock } from '../ports/clock';
 import type { Repositories } from '../ports/repositories';
+import { observeClient } from '../adapters/sdk-calls';
 
 /** The document client every repository uses: optional fields absent rather than stored as NULL. */
 export function toDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -22,5 +23,5 @@ export function repositoriesFromEnv(env: TableEnv, clock: Clock): Repositories {
 }
 
 export function createDocumentClient(env: Pick<TableEnv, 'DYNAMODB_ENDPOINT'>): DynamoDBDocumentClient {
-  return toDocumentClient(new DynamoDBClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}));
+  return toDocumentClient(observeClient(new DynamoDBClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}), 'dynamodb'));
 }

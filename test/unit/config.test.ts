@@ -23,4 +23,22 @@ describe('configuration from the environment', () => {
     expect(elapsed).toBeLessThan(70_000);
     expect(() => clockFromEnv({ CLOCK_START: 'yesterday' })).toThrow(ConfigError);
   });
+
+  it('follows a later change of the simulated start (a simulation moving handlers through a year)', () => {
+    const env: NodeJS.ProcessEnv = { CLOCK_START: '2021-12-09T00:59:00Z', CLOCK_STARTED_AT: String(Date.now()) };
+    const clock = clockFromEnv(env);
+    expect(clock.now().getTime() - Date.parse('2021-12-09T00:59:00Z')).toBeLessThan(5_000);
+    Object.assign(env, { CLOCK_START: '2022-05-30T17:00:00Z', CLOCK_STARTED_AT: String(Date.now()) });
+    expect(clock.now().getTime() - Date.parse('2022-05-30T17:00:00Z')).toBeLessThan(5_000);
+    expect(clock.now().getTime()).toBeGreaterThanOrEqual(Date.parse('2022-05-30T17:00:00Z'));
+    env.CLOCK_START = 'not a date';
+    expect(() => clock.now()).toThrow(ConfigError);
+  });
+
+  it('stays on real time when started without a simulated start, whatever the environment says later', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const clock = clockFromEnv(env);
+    env.CLOCK_START = '2021-12-09T00:59:00Z';
+    expect(clock.now().getFullYear()).toBeGreaterThan(2025);
+  });
 });

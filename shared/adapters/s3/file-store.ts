@@ -7,6 +7,7 @@ import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, NoSuchKey, S3
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { FileStore, InspectedObject, PresignedUpload } from '../../ports/files';
+import { observeClient } from '../sdk-calls';
 
 export interface S3Settings {
   bucket: string;
@@ -18,7 +19,7 @@ export interface S3Settings {
 export function createS3Client(
   settings: Pick<S3Settings, 'endpoint' | 'region'> & { credentials?: { accessKeyId: string; secretAccessKey: string } },
 ): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
     ...(settings.region ? { region: settings.region } : {}),
@@ -26,6 +27,7 @@ export function createS3Client(
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  return observeClient(client, 's3');
 }
 
 /** The file store of a handler, from its parsed configuration (BUCKET_NAME, S3_ENDPOINT locally). */

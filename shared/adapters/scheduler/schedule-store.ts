@@ -14,6 +14,7 @@ import type { PlannedSchedule } from '../../domain/reminders';
 import { ICT_TIME_ZONE } from '../../domain/time';
 import type { ScheduleStore } from '../../ports/scheduler';
 import { localClientConfig, type LocalClientSettings } from '../local-client';
+import { observeClient } from '../sdk-calls';
 
 export interface SchedulerSettings {
   group: string;
@@ -27,7 +28,7 @@ export interface SchedulerSettings {
 export const REMINDER_RETRY_POLICY = { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 6 * 3600 } as const;
 
 export function createSchedulerClient(settings: Pick<SchedulerSettings, 'endpoint'> & LocalClientSettings): SchedulerClient {
-  return new SchedulerClient({ ...localClientConfig(settings) });
+  return observeClient(new SchedulerClient({ ...localClientConfig(settings) }), 'scheduler');
 }
 
 export class EventBridgeScheduleStore implements ScheduleStore {

@@ -2,6 +2,7 @@
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer, OutgoingEmail } from '../../ports/mailer';
 import { localClientConfig, type LocalClientSettings } from '../local-client';
+import { observeClient } from '../sdk-calls';
 
 export interface SesSettings {
   /** The verified sender, e.g. "Cụm Thi đua số 5 <no-reply@example.org>". */
@@ -11,7 +12,7 @@ export interface SesSettings {
 }
 
 export function createSesClient(settings: Pick<SesSettings, 'endpoint'> & LocalClientSettings): SESClient {
-  return new SESClient({ ...localClientConfig(settings) });
+  return observeClient(new SESClient({ ...localClientConfig(settings) }), 'ses');
 }
 
 /** The mailer of a handler, from its parsed configuration (MAIL_FROM, SES_CONFIGURATION_SET, SES_ENDPOINT locally). */

@@ -2,9 +2,10 @@
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { QueuedEmail, ReminderQueue } from '../../ports/reminder-queue';
 import { localClientConfig, type LocalClientSettings } from '../local-client';
+import { observeClient } from '../sdk-calls';
 
 export function createSqsClient(settings: LocalClientSettings): SQSClient {
-  return new SQSClient({ ...localClientConfig(settings) });
+  return observeClient(new SQSClient({ ...localClientConfig(settings) }), 'sqs');
 }
 
 /**
