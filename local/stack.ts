@@ -10,15 +10,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toDocumentClient } from '../shared/runtime/aws-clients';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
-import { httpRoutes, objectCreatedHandlers, reminderHandler, reminderSender, type ObjectCreatedHandler } from '../functions/routes';
+import { httpRoutes, objectCreatedHandlers, reminderHandler, reminderSender, type HttpRoute, type ObjectCreatedHandler } from '../functions/routes';
 import { EventBridgeScheduleStore, createSchedulerClient } from '../shared/adapters/scheduler/schedule-store';
 import { reconcileSchedules } from '../shared/use-cases/reminders';
 import { ensureTable } from '../shared/adapters/dynamodb/create-table';
 import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
 import type { Clock } from '../shared/ports/clock';
 import { seedReferenceData, type SeedReport } from '../shared/use-cases/seed-reference';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type EmulatorPorts } from './emulators';
-import { startGateway } from './gateway';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators, type EmulatorPorts, type Emulators } from './emulators';
+import { startGateway, type LambdaHttpHandler } from './gateway';
 import { assertPortFree } from './net';
 
 export const LOCAL_TABLE_NAME = 'cum-thi-dua-local';
@@ -63,7 +63,12 @@ export interface LocalStackOptions {
   /** The simulated clock's start, recorded in stack.json so the CLI follows the same time. */
   simulatedStart?: { start: string; startedAt: number };
   log?: (line: string) => void;
+  /** Told of every handler invocation (HTTP, object-created, schedule, queue): for the benches' compute figures. */
+  onInvocation?: InvocationListener;
 }
+
+/** One handler invocation: the function it belongs to (as deployed), its duration, whether it threw. */
+export type InvocationListener = (invocation: { functionId: string; ms: number; failed: boolean }) => void;
 
 export interface LocalStack {
   info: StackInfo;
@@ -72,6 +77,9 @@ export interface LocalStack {
   schedules: Record<string, { planned: number; created: number; withoutDay: number }>;
   /** Resolves when every object-created event delivered so far has been handled. */
   drainEvents(): Promise<void>;
+  /** The Scheduler stand-in (its schedules, firing now) and the SQS stand-in (queue depths, drain). */
+  scheduler: Pick<Emulators['scheduler'], 'list' | 'fireNow' | 'deadLetters'>;
+  sqs: Pick<Emulators['sqs'], 'depth' | 'drain' | 'deadLetters'>;
   close(): Promise<void>;
 }
 
@@ -114,6 +122,20 @@ async function syncAllSchedules(
   return out;
 }
 
+/** Runs one invocation of `functionId`, telling `listener` (if any) how long it took and whether it threw. */
+async function invoke<T>(listener: InvocationListener | undefined, functionId: string, run: () => Promise<T>): Promise<T> {
+  if (!listener) return run();
+  const started = performance.now();
+  let failed = true;
+  try {
+    const result = await run();
+    failed = false;
+    return result;
+  } finally {
+    listener({ functionId, ms: performance.now() - started, failed });
+  }
+}
+
 export const LOCAL_MAIL_FROM = 'Cụm Thi đua (máy cục bộ) <no-reply@cum-thi-dua.local>';
 
 /** A random secret kept in `dir` (0600) so it survives restarts; links and keys stay valid across `npm start`s. */
@@ -132,6 +154,7 @@ function deliverObjectEvents(
   emulators: Awaited<ReturnType<typeof startEmulators>>,
   clock: Clock,
   log: (line: string) => void,
+  onInvocation?: InvocationListener,
 ): { drain(): Promise<void> } {
   const inFlight = new Set<Promise<void>>();
   const load = (h: ObjectCreatedHandler) =>
@@ -156,7 +179,7 @@ function deliverObjectEvents(
           const { handler } = await load(target);
           for (let attempt = 1; attempt <= 3; attempt++) {
             try {
-              await handler(bridged);
+              await invoke(onInvocation, target.id, () => handler(bridged));
               log(`${target.id} ok`);
               return;
             } catch (error) {
@@ -171,6 +194,14 @@ function deliverObjectEvents(
     }
   });
   return { drain: async () => void (await Promise.allSettled([...inFlight])) };
+}
+
+/** The gateway's handler loader when invocations are observed: the same module, each call timed. */
+function timedHandler(listener: InvocationListener): (route: HttpRoute) => Promise<LambdaHttpHandler> {
+  return async (route) => {
+    const { handler } = (await import(pathToFileURL(join(REPO_ROOT, route.entry)).href)) as { handler: LambdaHttpHandler };
+    return (event, context) => invoke(listener, route.functionId ?? route.id, () => handler(event, context));
+  };
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -207,7 +238,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           const { handler } = (await import(pathToFileURL(join(REPO_ROOT, reminderSender.entry)).href)) as {
             handler: (event: unknown) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
           };
-          return handler(event);
+          return invoke(options.onInvocation, reminderSender.id, () => handler(event));
         },
       },
     },
@@ -217,7 +248,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const { handler } = (await import(pathToFileURL(join(REPO_ROOT, reminderHandler.entry)).href)) as {
         handler: (event: unknown) => Promise<unknown>;
       };
-      log(`${reminderHandler.id} ${JSON.stringify(await handler(JSON.parse(target.input ?? '{}')))}`);
+      const summary = await invoke(options.onInvocation, reminderHandler.id, () => handler(JSON.parse(target.input ?? '{}')));
+      log(`${reminderHandler.id} ${JSON.stringify(summary)}`);
     },
     log,
   });
@@ -262,8 +294,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const seed = await seedReferenceData(repos, options.clock);
     client.destroy();
 
-    const events = deliverObjectEvents(emulators, options.clock, log);
-    const gateway = await startGateway({ routes: httpRoutes, port: ports.api ?? 0, log, root: REPO_ROOT });
+    const events = deliverObjectEvents(emulators, options.clock, log, options.onInvocation);
+    const gateway = await startGateway({
+      routes: httpRoutes,
+      port: ports.api ?? 0,
+      log,
+      root: REPO_ROOT,
+      ...(options.onInvocation ? { loadHandler: timedHandler(options.onInvocation) } : {}),
+    });
     // Links inside emails point at this gateway; set before any schedule exists, so before any reminder runs.
     process.env.PUBLIC_BASE_URL = gateway.url;
     const schedules = await syncAllSchedules(emulators.endpoints, options.clock);
@@ -290,6 +328,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       seed,
       schedules,
       drainEvents: () => events.drain(),
+      scheduler: emulators.scheduler,
+      sqs: emulators.sqs,
       close: async () => {
         await gateway.close();
         await events.drain();

@@ -116,7 +116,9 @@ export function observeClient<C>(client: C, service: SdkService): C {
       };
       try {
         const result = await next(args);
-        const output = result.output as { ConsumedCapacity?: CapacityEntry | CapacityEntry[] };
+        const output = result.output as { ConsumedCapacity?: CapacityEntry | CapacityEntry[]; presigned?: unknown };
+        // getSignedUrl runs the command's middleware but stops before sending: a signature, not a call.
+        if ('presigned' in output) return result;
         const consumed = withCapacity ? consumedUnits(command, output.ConsumedCapacity) : undefined;
         // Callers that did not ask for the capacity get the response they would have had.
         if (asked) delete output.ConsumedCapacity;

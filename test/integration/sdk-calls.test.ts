@@ -4,7 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createS3Client } from '../../shared/adapters/s3/file-store';
+import { LOCAL_CREDENTIALS } from '../../local/emulators';
 import { consumedUnits, listenToSdkCalls, observeClient, type SdkCall } from '../../shared/adapters/sdk-calls';
 import { ensureTable } from '../../shared/adapters/dynamodb/create-table';
 import { toDocumentClient } from '../../shared/runtime/aws-clients';
@@ -56,6 +60,20 @@ describe('listenToSdkCalls', () => {
       { service: 'dynamodb', command: 'Query' },
       { service: 'dynamodb', command: 'GetItem', error: 'ResourceNotFoundException' },
     ]);
+  });
+});
+
+describe('the S3 client the adapters build', () => {
+  it('reports requests it sends, and not the signing of a download link (no request leaves)', async () => {
+    const stack = inject('stack');
+    const s3 = createS3Client({ endpoint: stack.s3Endpoint, region: stack.region, credentials: LOCAL_CREDENTIALS });
+    const heard: SdkCall[] = [];
+    stops.push(listenToSdkCalls((call) => heard.push(call)));
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: stack.bucketName, Key: 'uploads/none' }), { expiresIn: 60 });
+    expect(url).toContain('X-Amz-Signature=');
+    expect(heard).toEqual([]);
+    await expect(s3.send(new GetObjectCommand({ Bucket: stack.bucketName, Key: 'uploads/none' }))).rejects.toThrow();
+    expect(heard).toEqual([{ service: 's3', command: 'GetObject', error: 'NoSuchKey' }]);
   });
 });
 
