@@ -1,93 +1,98 @@
 /**
- * Time to send N reminders locally at a configured SES rate, with the calls each service received.
- * Usage: npm run bench -- reminders [--units 1000] [--rate 14]
+ * Reminder fan-out: N units that all owe a document, one reminder schedule firing, at a configured SES rate.
+ * Usage: npm run bench -- reminders [--units 3000] [--rate 14]
  *
- * Runs against the real emulators (DynamoDB Local, SES emulator) with the production code path: one reminder run
- * (fire-time recipient selection, claim, SES send, mark, pacing). Prints a table and returns the figures.
+ * The deployed path on the local stack: the Scheduler stand-in fires the schedule, SendReminders chooses whom to
+ * remind and queues the emails, the SQS stand-in feeds SendQueuedReminders (batches of 10, one consumer, as
+ * SENDER_CONCURRENCY=1), which claims, sends at MAX_SEND_RATE and marks each email. Timed from the firing to the
+ * queue drained; the SES emulator's mailbox is then read to check exactly one email per unit.
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
-import { ensureTable } from '../shared/adapters/dynamodb/create-table';
-import { SesMailer, createSesClient } from '../shared/adapters/ses/mailer';
-import { MilestoneSchema, UnitSchema } from '../shared/domain/model';
-import { offsetClock } from '../shared/ports/clock';
-import { referenceCluster, referenceMilestones, referencePlan } from '../shared/reference/thanh-hoa-cum-5';
+import { clockFromEnv } from '../shared/config';
 import { toDocumentClient } from '../shared/runtime/aws-clients';
-import { runReminder } from '../shared/use-cases/reminders';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators';
 import { startLocalStack } from '../local/stack';
+import { HeadActor } from './support/actors';
+import { Tally, callCount, describeCalls } from './support/tally';
+import { SIM_PLAN_ID, createSimCluster, ict } from './support/world';
 
 export interface ReminderBenchResult {
   units: number;
   rate: number;
   seconds: number;
   floorSeconds: number;
-  dynamodbCalls: Record<string, number>;
+  /** Units that received exactly one reminder / none / more than one. */
+  exactlyOnce: number;
+  missing: number;
+  duplicated: number;
   sesCalls: number;
+  dynamodb: string;
+  sqs: string;
+  invocations: Record<string, number>;
 }
 
 export async function benchReminders(units: number, rate: number): Promise<ReminderBenchResult> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const clock = offsetClock('2021-12-09T08:00:00+07:00');
-  const stack = await startLocalStack({ clock });
+  const start = ict('2021-09-01', '09:00').toISOString();
+  const startedAt = Date.now();
+  Object.assign(process.env, { CLOCK_START: start, CLOCK_STARTED_AT: String(startedAt) });
+  const clock = clockFromEnv(process.env);
+  const tally = new Tally();
+  const stack = await startLocalStack({ clock, simulatedStart: { start, startedAt }, maxSendRate: rate, onInvocation: tally.onInvocation });
   try {
-    const calls: Record<string, number> = {};
-    const client = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    await ensureTable(client, 'bench-reminders');
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const name = String(context.commandName);
-        calls[name] = (calls[name] ?? 0) + 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'benchCounter' },
-    );
-    const repos = createDynamoRepositories(toDocumentClient(client), 'bench-reminders', clock);
-    const clusterId = 'bench-cum';
-    await repos.clusters.createIfAbsent({ ...referenceCluster, clusterId, name: 'Cụm đo hiệu năng' });
-    for (let i = 0; i < units; i++) {
-      await repos.units.createIfAbsent(
-        UnitSchema.parse({ clusterId, unitId: `dv-${i}`, name: `Đơn vị đo ${i} (mẫu)`, role: i === 0 ? 'cum-truong' : 'thanh-vien', emails: [`dv-${i}@bench.example.com`] }),
-      );
-    }
-    await repos.plans.createPlanIfAbsent({ ...referencePlan, clusterId }, [MilestoneSchema.parse({ ...referenceMilestones[2], clusterId })]);
-    for (const key of Object.keys(calls)) delete calls[key];
+    const dynamo = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const cluster = await createSimCluster({ repos: createDynamoRepositories(toDocumentClient(dynamo), stack.info.tableName, clock), clock }, 0, units, 1);
+    dynamo.destroy();
+    await new HeadActor({ apiUrl: stack.info.apiUrl, s3Requests: { put: 0, get: 0 } }, cluster.clusterId, SIM_PLAN_ID, cluster.apiKey).reconcileReminders();
+    const schedule = stack.scheduler.list().find((s) => s.Name.includes('r7-') && s.Target.Input?.includes(`"clusterId":"${cluster.clusterId}"`));
+    if (!schedule) throw new Error('no 7-day reminder schedule');
+    const since = Math.floor(Date.now() / 1000);
+    tally.reset();
 
-    let sesCalls = 0;
-    const ses = createSesClient({ endpoint: stack.info.sesEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    ses.middlewareStack.add((next) => async (args) => {
-      sesCalls += 1;
-      return next(args);
-    }, { step: 'initialize', name: 'benchSesCounter' });
-    const started = performance.now();
-    const run = await runReminder(
-      {
-        repos,
-        mailer: new SesMailer(ses, { from: 'Cụm <no-reply@bench.local>' }),
-        linkKeys: { keys: async () => [{ id: 1, secret: Buffer.from('bench-secret-bench-secret-bench-secret-0') }] },
-        clock,
-        baseUrl: stack.info.apiUrl,
-        maxSendRate: rate,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      },
-      { clusterId, planId: '2021-2022', milestoneId: referenceMilestones[2]!.milestoneId, kind: 'reminder', offset: 1 },
-    );
-    const seconds = (performance.now() - started) / 1000;
-    if (run.sent.length !== units) throw new Error(`sent ${run.sent.length} of ${units}`);
-    client.destroy();
-    return { units, rate, seconds, floorSeconds: units / rate, dynamodbCalls: calls, sesCalls };
+    const began = performance.now();
+    await stack.scheduler.fireNow(schedule.Name, schedule.GroupName);
+    await stack.sqs.drain(3_600_000);
+    const seconds = (performance.now() - began) / 1000;
+    const totals = tally.reset();
+
+    const { emails } = (await (await fetch(`${stack.info.mailboxUrl}/store?since=${since}`)).json()) as { emails: Array<{ destination: { to: string[] } }> };
+    const received = new Map<string, number>();
+    for (const e of emails) for (const to of e.destination.to) received.set(to, (received.get(to) ?? 0) + 1);
+    const counts = cluster.units.map((u) => received.get(u.emails[0]!) ?? 0);
+    return {
+      units,
+      rate,
+      seconds,
+      floorSeconds: units / rate,
+      exactlyOnce: counts.filter((n) => n === 1).length,
+      missing: counts.filter((n) => n === 0).length,
+      duplicated: counts.filter((n) => n > 1).length,
+      sesCalls: callCount(totals, 'ses', 'SendEmail'),
+      dynamodb: describeCalls(totals, 'dynamodb'),
+      sqs: describeCalls(totals, 'sqs'),
+      invocations: Object.fromEntries(Object.entries(totals.invocations).map(([id, i]) => [id, i.count])),
+    };
   } finally {
+    tally.close();
     await stack.close();
   }
 }
 
+export function printReminders(r: ReminderBenchResult): void {
+  const over = (r.seconds / r.floorSeconds - 1) * 100;
+  console.log(`Reminders: ${r.units} due reminders at ${r.rate}/s, through Scheduler -> SendReminders -> SQS -> SendQueuedReminders -> SES`);
+  console.log(`  time            ${r.seconds.toFixed(1)} s (floor ${r.floorSeconds.toFixed(1)} s, ${over >= 0 ? '+' : ''}${over.toFixed(1)}%): ${Math.abs(over) <= 5 ? 'PASS' : 'MISS'} (target within 5%)`);
+  console.log(`  emails          ${r.exactlyOnce} units exactly once, ${r.missing} none, ${r.duplicated} more than once: ${r.exactlyOnce === r.units ? 'PASS' : 'MISS'}`);
+  console.log(`  SES calls       ${r.sesCalls}`);
+  console.log(`  DynamoDB calls  ${r.dynamodb}`);
+  console.log(`  SQS calls       ${r.sqs}`);
+  console.log(`  invocations     ${Object.entries(r.invocations).map(([id, n]) => `${id} ${n}`).join(', ')}`);
+}
+
 const isMain = process.argv[1]?.endsWith('bench/reminders.ts');
 if (isMain) {
-  const { values } = parseArgs({ options: { units: { type: 'string', default: '1000' }, rate: { type: 'string', default: '14' } }, allowPositionals: true });
-  const result = await benchReminders(Number(values.units), Number(values.rate));
-  console.log(`Reminders: ${result.units} emails at ${result.rate}/s`);
-  console.log(`  time            ${result.seconds.toFixed(1)} s (floor ${result.floorSeconds.toFixed(1)} s, +${((result.seconds / result.floorSeconds - 1) * 100).toFixed(1)}%)`);
-  console.log(`  SES calls       ${result.sesCalls}`);
-  console.log(`  DynamoDB calls  ${Object.entries(result.dynamodbCalls).map(([k, v]) => `${k.replace('Command', '')} ${v}`).join(', ')}`);
+  const { values } = parseArgs({ options: { units: { type: 'string', default: '3000' }, rate: { type: 'string', default: '14' } }, allowPositionals: true });
+  printReminders(await benchReminders(Number(values.units), Number(values.rate)));
 }

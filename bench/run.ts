@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in turn, or only those named.
- * Usage: npm run bench [-- [cold-start] [reminders]] [--runs 21] [--json] [--units 1000] [--rate 14]
+ * Usage: npm run bench [-- [cold-start] [use-cases] [http-load] [reminders] [scale]] [options of the benches named]
  *
  * Each bench runs in a process of its own (its module run as the main script), so that one's emulators or loaded
  * modules do not weigh on the next one's figures. Each option goes to the bench that declares it; naming a bench
@@ -21,7 +21,24 @@ interface Bench {
 
 const BENCHES: readonly Bench[] = [
   { name: 'cold-start', script: 'cold-start.ts', options: { runs: { type: 'string' }, json: { type: 'boolean' } } },
+  { name: 'use-cases', script: 'use-cases.ts', options: { json: { type: 'boolean' } } },
+  {
+    name: 'http-load',
+    script: 'http-load.ts',
+    options: { duration: { type: 'string' }, connections: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean' } },
+  },
   { name: 'reminders', script: 'reminders.ts', options: { units: { type: 'string' }, rate: { type: 'string' } } },
+  {
+    name: 'scale',
+    script: 'scale.ts',
+    options: {
+      clusters: { type: 'string' },
+      'units-per-cluster': { type: 'string' },
+      milestones: { type: 'string' },
+      concurrency: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  },
 ];
 
 /** The benches to run, each with the arguments to pass on, from this command's arguments. */
@@ -45,6 +62,13 @@ export function planBenches(args: readonly string[]): { bench: Bench; args: stri
   }));
 }
 
+const USAGE = `Usage: npm run bench [-- [${BENCHES.map((b) => b.name).join('] [')}]] [options]
+  cold-start  --runs 21, --json
+  use-cases   --json
+  http-load   --duration 20, --connections 50, --only member-page|presign|board, --json
+  reminders   --units 3000, --rate 14
+  scale       --clusters 10, --units-per-cluster 30, --milestones 12, --concurrency 8, --json`;
+
 function runBench(bench: Bench, args: readonly string[]): Promise<number> {
   const script = fileURLToPath(new URL(bench.script, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'inherit' });
@@ -60,7 +84,7 @@ if (isMain) {
   try {
     plan = planBenches(process.argv.slice(2));
   } catch (error) {
-    console.error(`${(error as Error).message}\nUsage: npm run bench [-- [cold-start] [reminders]] [--runs 21] [--json] [--units 1000] [--rate 14]`);
+    console.error(`${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
   for (const { bench, args } of plan) {

@@ -565,7 +565,11 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
     }
   }
 
-  const timer = setInterval(() => {
+  /**
+   * Hands each idle consumer its next batch. Lambda's poller receives again as soon as a batch is done, so a finished
+   * delivery pumps at once rather than waiting for the next tick (which only picks up new or newly visible messages).
+   */
+  function pump(): void {
     if (closing) return;
     for (const [name, c] of consumers) {
       const q = queues.get(name);
@@ -576,9 +580,11 @@ export async function startSqsStandin(opts: SqsStandinOptions = {}): Promise<Sqs
         .catch((e: unknown) => log(`sqs: ${name} delivery broke: ${String(e)}`))
         .finally(() => {
           q.busy = undefined;
+          setImmediate(pump);
         });
     }
-  }, pollMs);
+  }
+  const timer = setInterval(pump, pollMs);
   timer.unref(); // never keep a test process or CLI alive just for polling
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
