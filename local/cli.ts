@@ -6,17 +6,19 @@
  * outputs); see README "Operator CLI".
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toDocumentClient } from '../shared/runtime/aws-clients';
 import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
 import { describeDue } from '../shared/domain/deadlines';
 import { DomainError } from '../shared/domain/errors';
-import { EmailSchema, MILESTONE_KIND_LABELS, UNIT_ROLE_LABELS, currentPlanOf } from '../shared/domain/model';
+import { EmailSchema, MILESTONE_KIND_LABELS, PlanIdSchema, RECIPIENT_LABELS, UNIT_ROLE_LABELS, currentPlanOf } from '../shared/domain/model';
+import { WHO_LABELS, toImportJson, type PlanImportProposal, type ProposedMilestone } from '../shared/domain/plan-import';
+import { confirmImport, proposeImport, type ImportedPlan } from '../shared/use-cases/plan-import';
 import { accessFromGrants } from '../shared/domain/admin';
 import { createSignInLink } from '../shared/use-cases/admin-auth';
-import { LocalDateSchema, formatDateVi, formatInstantVi, parseInstantIct } from '../shared/domain/time';
+import { LocalDateSchema, formatDateVi, formatInstantVi, formatMonthVi, parseInstantIct } from '../shared/domain/time';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createS3Client, S3FileStore } from '../shared/adapters/s3/file-store';
 import { fileLinkKeys, secretsManagerLinkKeys } from '../shared/adapters/secrets/link-keys';
@@ -68,6 +70,14 @@ Verbs:
   scores export <clusterId> <planId> --out <file.xlsx|file.csv>
                                            write the plan's score table (Bảng tổng hợp kết quả chấm điểm thi đua);
                                            the format follows the file's extension
+  plan import <file> [--cluster <clusterId>] [--plan <planId>] [--dry-run]
+                                           read a plan (.docx, .md, .txt) and print the milestones it proposes
+                                           (title, kind, due date or month, place, who acts, documents to send,
+                                           source sentence, confidence). Without --cluster, or with --dry-run,
+                                           nothing is saved. With --cluster and without --dry-run, this run is the
+                                           confirmation: the plan and its milestones are saved to that cluster as
+                                           printed (never over an existing plan of that school year).
+                                           --plan 2021-2022 gives the school year when the text does not say it
   bootstrap-clusters [--stage dev|prod] [--config <cdk.json>]
                                            create the stage's clusters (cdk.json context stages.<stage>.clusters)
                                            with their Cụm trưởng unit and first admin addresses; what exists is
@@ -283,13 +293,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       out: { type: 'string' },
       stage: { type: 'string' },
       config: { type: 'string' },
+      cluster: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   const [verb, ...args] = positionals;
   if (values.help || !verb) return USAGE;
-  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download', 'reminders', 'admin-link', 'scores', 'bootstrap-clusters'];
+  const known = ['clusters', 'units', 'plans', 'milestones', 'link', 'revoke-link', 'extend', 'submissions', 'download', 'reminders', 'admin-link', 'scores', 'bootstrap-clusters', 'plan'];
   if (!known.includes(verb)) throw new UsageError(`Unknown verb "${verb}".\n\n${USAGE}`);
+  if (verb === 'plan') return planCommand(args, { json: values.json, dryRun: values['dry-run'], cluster: values.cluster, plan: values.plan }, env);
   // Read before connecting: a configuration error is reported even when the target is unreachable.
   const stageClusters = verb === 'bootstrap-clusters' ? clustersOfStage(values.stage ?? 'dev', values.config) : undefined;
 
@@ -451,6 +463,85 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   } finally {
     target.close();
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// plan import
+
+const WHEN_ACTIVITY = new Set(['covenant', 'conference', 'event']);
+
+/** The due as the table shows it: deadlines as the plan words them, activities on their day or month. */
+function dueCell(m: ProposedMilestone): string {
+  switch (m.due.type) {
+    case 'date':
+      if (m.due.rule === 'before') return `trước ngày ${formatDateVi(m.due.date)}`;
+      return WHEN_ACTIVITY.has(m.kind) ? `ngày ${formatDateVi(m.due.date)}` : `đến hết ngày ${formatDateVi(m.due.date)}`;
+    case 'month':
+      return `tháng ${formatMonthVi(m.due.month)}`;
+    case 'none':
+      return 'chưa có';
+  }
+}
+
+function formatProposal(proposal: PlanImportProposal, saved: ImportedPlan | undefined, clusterId: string | undefined): string {
+  const year = proposal.schoolYear ? `năm học ${proposal.schoolYear.startYear} - ${proposal.schoolYear.endYear}` : 'chưa rõ năm học';
+  const issued = proposal.issuedOn ? `, ban hành ${formatDateVi(proposal.issuedOn)}` : '';
+  const lines = [
+    `${proposal.title ?? 'Kế hoạch (không đọc được tên)'} (${year}${issued})`,
+    '',
+    formatTable(proposal.milestones, [
+      ['#', (m) => String(m.order)],
+      ['Loại', (m) => MILESTONE_KIND_LABELS[m.kind]],
+      ['Thời hạn', dueCell],
+      ['Mốc', (m) => m.title],
+      ['Địa điểm', (m) => m.place ?? ''],
+      ['Thực hiện', (m) => m.responsible.map((r) => WHO_LABELS[r.who]).join(', ')],
+      ['Nộp về', (m) => m.documents.flatMap((d) => d.to.map((r) => RECIPIENT_LABELS[r])).join(', ')],
+      ['Tin cậy', (m) => `${Math.round(m.confidence * 100)}%`],
+    ]),
+  ];
+  if (proposal.warnings.length > 0) lines.push('', ...proposal.warnings.map((w) => `Lưu ý: ${w}`));
+  lines.push(
+    '',
+    saved
+      ? `Đã lưu vào cụm ${clusterId}. ${saved.summary}`
+      : `Chưa lưu gì (xem trước). Để lưu vào một cụm: npm run cli -- plan import <tệp> --cluster <mã cụm>${clusterId ? ' (bỏ --dry-run)' : ''}.`,
+  );
+  return lines.join('\n');
+}
+
+interface PlanOptions {
+  json: boolean;
+  dryRun: boolean;
+  cluster?: string;
+  plan?: string;
+}
+
+/**
+ * `plan import <file>`: prints the proposal; with --cluster and without --dry-run, saves it (the run is the
+ * confirmation). Reading and proposing need no stack: only saving connects.
+ */
+async function planCommand(args: string[], options: PlanOptions, env: NodeJS.ProcessEnv): Promise<string> {
+  const sub = requireArg(args[0], 'import');
+  if (sub !== 'import') throw new UsageError(`Unknown plan verb "${sub}" (import).`);
+  const path = resolve(requireArg(args[1], 'file'));
+  if (!existsSync(path)) throw new UsageError(`No such file: ${path}`);
+  let schoolYear: { startYear: number; endYear: number } | undefined;
+  if (options.plan) {
+    if (!PlanIdSchema.safeParse(options.plan).success) throw new UsageError(`--plan must be a school year such as 2021-2022: "${options.plan}".`);
+    schoolYear = { startYear: Number(options.plan.slice(0, 4)), endYear: Number(options.plan.slice(5)) };
+  }
+  const proposal = await proposeImport({ fileName: basename(path), bytes: readFileSync(path) }, schoolYear ? { schoolYear } : {});
+  let saved: ImportedPlan | undefined;
+  if (options.cluster && !options.dryRun) {
+    const target = connect(env);
+    try {
+      saved = await confirmImport({ repos: target.repos, schedules: target.schedules(), clock: target.clock }, options.cluster, proposal);
+    } finally {
+      target.close();
+    }
+  }
+  return options.json ? JSON.stringify(proposal.milestones.map(toImportJson), null, 2) : formatProposal(proposal, saved, options.cluster);
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
