@@ -193,10 +193,16 @@ export interface SendResult {
 
 /**
  * Sends each email at most once (claim, send, mark) at `maxSendRate` per second. On an SES error the claim is
- * released and the rest of the batch is left for the retry (a throttle would fail them too).
+ * released and the rest of the batch is left for the retry (a throttle would fail them too). An email SES took but
+ * the log could not mark (DynamoDB throttled) counts as sent and keeps its claim, so the retry does not send it again.
  */
 export async function sendEmails(deps: SenderDeps, items: readonly QueuedEmail[]): Promise<SendResult> {
   const result: SendResult = { sent: [], alreadySent: [], failed: [] };
+  const stop = (from: number, error: unknown): SendResult => {
+    result.failed.push(...items.slice(from).map((i) => i.ref.recipient));
+    result.error = error;
+    return result;
+  };
   const gap = 1000 / deps.maxSendRate;
   // Send number n is due at start + n * gap: the time each send itself takes counts toward its gap, so the rate is
   // the configured one, not slower.
@@ -207,17 +213,21 @@ export async function sendEmails(deps: SenderDeps, items: readonly QueuedEmail[]
       result.alreadySent.push(ref.recipient);
       continue;
     }
+    let messageId: string;
     try {
-      const { messageId } = await deps.mailer.send(email);
-      await deps.repos.sends.markSent(ref, messageId, deps.clock.now());
+      ({ messageId } = await deps.mailer.send(email));
     } catch (error) {
       // Let the retry send it: without the release, the claim would block it until it goes stale.
       await deps.repos.sends.release(ref);
-      result.failed.push(...items.slice(index).map((i) => i.ref.recipient));
-      result.error = error;
-      return result;
+      return stop(index, error);
     }
     result.sent.push(ref.recipient);
+    try {
+      await deps.repos.sends.markSent(ref, messageId, deps.clock.now());
+    } catch (error) {
+      // Sent but not marked: releasing the claim would let the retry send it twice. It stays claimed.
+      return stop(index + 1, error);
+    }
     sentCount += 1;
     const wait = start + sentCount * gap - deps.clock.now().getTime();
     if (wait > 0) await deps.sleep(wait);
