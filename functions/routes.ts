@@ -79,17 +79,24 @@ const ADMIN_FUNCTIONS: Record<EndpointFunction, { functionId: string; entry: str
   page: { functionId: 'AdminPage', entry: 'functions/admin/page.ts' },
 };
 
+/** The MemberPage function (functions/member/page-and-calendars.ts): what a link's read-only routes need. */
+const MEMBER_READ_FUNCTION = {
+  entry: 'functions/member/page-and-calendars.ts',
+  tableAccess: 'read',
+  // The upload origin, for the page's CSP.
+  bucketName: true,
+  linkSecret: true,
+  // The feeds write the unit's page link and the admin page's address into their events.
+  publicBaseUrl: true,
+} as const satisfies Omit<HttpRoute, 'id' | 'method' | 'path'>;
+
 export const httpRoutes: readonly HttpRoute[] = [
   ...adminEndpoints.map((e): HttpRoute => ({ id: e.id, method: e.method, path: e.path, ...ADMIN_FUNCTIONS[e.fn] })),
-  {
-    id: 'MemberPage',
-    method: 'GET',
-    path: '/u/{token}',
-    entry: 'functions/member/get-page.ts',
-    tableAccess: 'read',
-    bucketName: true,
-    linkSecret: true,
-  },
+  // The read-only routes of a link share one function: the unit's page, its calendar feed, and a cluster's calendar
+  // feed (its feed link is issued on the admin page).
+  { id: 'MemberPage', method: 'GET', path: '/u/{token}', ...MEMBER_READ_FUNCTION },
+  { id: 'UnitCalendar', functionId: 'MemberPage', method: 'GET', path: '/u/{token}/calendar.ics', ...MEMBER_READ_FUNCTION },
+  { id: 'ClusterCalendar', functionId: 'MemberPage', method: 'GET', path: '/cal/{token}/calendar.ics', ...MEMBER_READ_FUNCTION },
   {
     id: 'SelfScorePage',
     method: 'GET',

@@ -6,16 +6,19 @@
 import { adminEndpoints } from '../../shared/http/admin-api';
 import { adminRouter } from '../../shared/http/admin-router';
 import { adminDepsFromEnv } from '../../shared/runtime/admin-deps';
+import { calendarFeedStoreFromEnv } from '../../shared/runtime/calendar-deps';
 import { boardEndpoints } from './endpoints/board';
+import { calendarEndpoints } from './endpoints/calendar';
 import { clusterEndpoints } from './endpoints/clusters';
 import { planEndpoints } from './endpoints/plans';
 import { scoringEndpoints } from './endpoints/scoring';
 import { unitEndpoints } from './endpoints/units';
 
 const deps = adminDepsFromEnv();
+const feeds = calendarFeedStoreFromEnv(deps.clock);
 
 export const handler = adminRouter<'admin'>(
   adminEndpoints.filter((e) => e.fn === 'admin'),
-  { ...clusterEndpoints(deps), ...unitEndpoints(deps), ...planEndpoints(deps), ...boardEndpoints(deps), ...scoringEndpoints(deps) },
+  { ...clusterEndpoints(deps), ...unitEndpoints(deps), ...planEndpoints(deps), ...boardEndpoints(deps), ...scoringEndpoints(deps), ...calendarEndpoints({ ...deps, feeds }) },
   { deps, checkResponses: deps.checkResponses },
 );

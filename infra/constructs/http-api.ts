@@ -83,7 +83,9 @@ export const NO_AUTHORIZER_REASON =
   '(shared/http/admin-router.ts) accepts the __Host- session cookie (HttpOnly, Secure, SameSite=Strict, session ' +
   'stored hashed in DynamoDB) or an Authorization Bearer API key of one cluster (stored as a SHA-256 hash), checks ' +
   'the x-csrf-token on every write made with a cookie, and checks the principal\'s access to the {clusterId} of the ' +
-  'path. Member routes (/u/{token}...): HMAC-signed link tokens, checked against the unit\'s link version. Public on ' +
+  'path. Member routes (/u/{token}..., the unit\'s calendar /u/{token}/calendar.ics among them): HMAC-signed link ' +
+  'tokens, checked against the unit\'s link version. The cluster calendar feed (/cal/{token}/calendar.ics): a link ' +
+  'token signed with a key derived for feeds only, checked against the plan\'s feed version (revocable). Public on ' +
   'purpose: the sign-in request (rate-limited per email address and per client IP in DynamoDB, and throttled on ' +
   'this stage), opening a session with a one-time sign-in token, the admin page shell and its static assets, and the ' +
   'OpenAPI document. An authorizer would duplicate the router\'s checks and add a Lambda hop per request.';

@@ -113,6 +113,14 @@ export const MilestoneBodySchema = MilestoneSchema.omit({ clusterId: true, planI
 
 const IssuedLinkSchema = z.object({ url: z.string(), expiresAt: z.string(), planId: PlanIdSchema, linkVersion: z.number().int() });
 
+/** A plan's calendar feed link: the https address (the page builds webcal: and Google Calendar links from it). */
+const CalendarFeedSchema = z.object({
+  url: z.string().meta({ description: 'Địa chỉ https của lịch (.ics); ai có địa chỉ này đều xem được lịch của kế hoạch.' }),
+  expiresAt: z.string(),
+  planId: PlanIdSchema,
+  feedVersion: z.number().int().meta({ description: 'Tăng mỗi lần thu hồi: các link cấp trước đó ngừng hoạt động.' }),
+});
+
 export const BOARD_CELL_STATUSES = [...UNIT_STATUSES, 'extended', 'not-required'] as const;
 
 const BoardVersionSchema = z.object({
@@ -398,6 +406,28 @@ export const adminEndpoints = [
     summary: 'Xóa một mốc và lịch nhắc của nó',
     params: MilestoneParams,
     response: z.object({ schedules: ScheduleReportViewSchema }),
+  },
+
+  // Calendar feed of a plan (subscribed in Google Calendar or Outlook by its secret URL).
+  {
+    id: 'IssueCalendarFeed',
+    method: 'POST',
+    path: '/api/clusters/{clusterId}/plans/{planId}/calendar-feed',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Lấy đường link lịch (iCalendar) của kế hoạch để thêm vào Google Calendar, Outlook (link bí mật, chỉ xem lịch)',
+    params: PlanParams,
+    response: CalendarFeedSchema,
+  },
+  {
+    id: 'RevokeCalendarFeed',
+    method: 'POST',
+    path: '/api/clusters/{clusterId}/plans/{planId}/calendar-feed/revoke',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Thu hồi mọi đường link lịch đã cấp của kế hoạch (lịch đã thêm sẽ ngừng cập nhật)',
+    params: PlanParams,
+    response: z.object({ planId: PlanIdSchema, feedVersion: z.number().int() }),
   },
 
   // Status board and submissions.

@@ -74,6 +74,7 @@ export function renderMemberPage(view: MemberPageView, opts: MemberPageOptions):
 <main class="wrap">
   <p class="notice">Đường link này dành riêng cho đơn vị của bạn, không cần tài khoản. Không chia sẻ cho người ngoài.</p>
   ${view.scopedToMilestone && html`<p class="hint">Đường link này chỉ dùng để nộp tài liệu cho mốc dưới đây.</p>`}
+  ${calendarBox()}
   <noscript><p class="alert alert--warn">Trình duyệt đang tắt JavaScript: bạn vẫn xem được trạng thái, nhưng cần bật JavaScript để gửi tệp.</p></noscript>
   ${view.milestones.length === 0 ? html`<p class="empty">Hiện chưa có mốc nào cần đơn vị nộp tài liệu.</p>` : view.milestones.map((m) => milestoneCard(m, view))}
 </main>
@@ -166,6 +167,21 @@ function milestoneCard(m: MemberMilestoneView, view: MemberPageView): SafeHtml {
     <h3 class="card__sub">Tệp đã gửi</h3>
     ${files.length === 0 ? html`<p class="empty">Chưa gửi tệp nào.</p>` : html`<ol class="files">${files.map(fileRow)}</ol>`}
     ${m.canUpload ? uploadForm(m, view, files.length > 0) : html`<p class="alert alert--closed" data-testid="closed-${id}">${m.closedReason ?? 'Mốc này không còn nhận tệp.'}</p>`}
+  </section>`;
+}
+
+/**
+ * "Thêm vào lịch": the unit's calendar feed (GET /u/{token}/calendar.ics). Its address carries the token, so the
+ * script fills it in (from CONFIG) and shows the box: a webcal: link, which subscribes on iPhone, Mac and Outlook for
+ * Windows, and the https address to paste into Google Calendar ("Từ URL") or Outlook on the web ("Đăng ký từ web").
+ */
+function calendarBox(): SafeHtml {
+  return html`<section class="cal" data-calendar hidden aria-labelledby="cal-title" data-testid="calendar">
+    <h2 class="cal__title" id="cal-title">Lịch các mốc của đơn vị</h2>
+    <p class="hint">Đưa các hạn nộp và hội nghị vào lịch trên điện thoại hoặc máy tính, kèm nhắc trước hạn; lịch tự cập nhật khi kế hoạch thay đổi.</p>
+    <a class="cal__link" data-calendar-link data-testid="calendar-link">Thêm vào lịch</a>
+    <label class="cal__label" for="calendar-url">Google Calendar (Thêm lịch → Từ URL) hoặc Outlook (Thêm lịch → Đăng ký từ web): dán đường link này</label>
+    <input class="cal__url" id="calendar-url" type="text" readonly data-calendar-url data-testid="calendar-url">
   </section>`;
 }
 
@@ -318,6 +334,13 @@ ${Object.entries(STATUS_COLOURS)
 .cta__link{display:block;text-align:center;min-height:3rem;padding:.75rem 1rem;border-radius:.5rem;background:#1d4ed8;color:#fff;font-weight:700;font-size:1.0625rem;text-decoration:none}
 .cta__link:hover{background:#1e40af}
 .cta__link[hidden]{display:none}
+.cal{margin:0 0 1rem;padding:.75rem 1rem;border-radius:.5rem;background:#eff6ff;border:1px solid #bfdbfe}
+.cal[hidden]{display:none}
+.cal__title{font-size:1rem;margin:0 0 .25rem}
+.cal__link{display:inline-block;margin:.25rem 0 .5rem;padding:.5rem 1rem;border-radius:.5rem;background:#1d4ed8;color:#fff;font-weight:700;text-decoration:none}
+.cal__link:hover{background:#1e40af}
+.cal__label{display:block;font-size:.875rem;color:#374151;margin:0 0 .25rem}
+.cal__url{width:100%;font:inherit;font-size:.875rem;padding:.4rem .5rem;border:1px solid #9ca3af;border-radius:.375rem;background:#fff;color:#1f2937}
 .foot{border-top:1px solid #d1d5db;background:#fff;padding:1rem 0 2rem;font-size:.9375rem}
 .foot p{margin:0 0 .25rem}
 .foot__title{font-size:1rem;margin:0 0 .5rem}
@@ -505,4 +528,15 @@ Array.prototype.forEach.call(document.querySelectorAll('form[data-upload]'), set
 Array.prototype.forEach.call(document.querySelectorAll('a[data-self-score-link]'), function (link) {
   link.href = apiBase + '/self-score';
   link.hidden = false;
+});
+
+// The calendar feed: webcal: subscribes (iPhone, Mac, Outlook); the https address is for pasting (Google, Outlook web).
+Array.prototype.forEach.call(document.querySelectorAll('[data-calendar]'), function (box) {
+  var path = apiBase + '/calendar.ics';
+  var link = box.querySelector('[data-calendar-link]');
+  var address = box.querySelector('[data-calendar-url]');
+  link.href = 'webcal://' + location.host + path;
+  address.value = location.origin + path;
+  address.addEventListener('focus', function () { address.select(); });
+  box.hidden = false;
 });`;

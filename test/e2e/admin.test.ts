@@ -1,9 +1,10 @@
 /**
  * The admin page in a real browser (Debian's Chromium through playwright-core) against the harness's whole stack:
  * sign-in through the emailed link, the status board of the reference plan after a real upload, the plan editor and
- * the reminder schedules it re-syncs, a unit's link revoked from the page, unit names made of HTML rendered as text,
- * API keys, the audit log, and read-only access for the province's viewer. Every page is watched for console
- * errors and CSP violations; screenshots go to test-output/screenshots/admin-*.png.
+ * the reminder schedules it re-syncs, the plan's calendar feed link (and the member page's "Thêm vào lịch"), a unit's
+ * link revoked from the page, unit names made of HTML rendered as text, API keys, the audit log, and read-only access
+ * for the province's viewer. Every page is watched for console errors and CSP violations; screenshots go to
+ * test-output/screenshots/admin-*.png.
  *
  * Interference with the other test files (same stack, same mailbox, in parallel):
  * - The reference cluster is only read here, except one upload by the Cụm trưởng unit (dh-vhttdl-thanh-hoa) for the
@@ -437,6 +438,51 @@ describe('the admin page in Chromium', { timeout: 90_000 }, () => {
     expectNoProblems(t, [`[error] Failed to load resource: the server responded with a status of 410 (Gone) (${oldLink}:0)`]);
   });
 
+  it('Kế hoạch: the plan\'s calendar link (copy, Google Calendar, webcal) serves text/calendar; revoked, 410; the member page offers "Thêm vào lịch"', async () => {
+    const t = await fresh();
+    const { page, context } = t;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.apiUrl });
+    await signInAs(t, OWN_HEAD);
+    await openTab(page, 'Kế hoạch');
+    await byTestId(page, 'calendar-feed-issue').click();
+    const box = byTestId(page, 'calendar-feed-url');
+    await box.waitFor();
+    const feedUrl = await box.inputValue();
+    expect(feedUrl).toMatch(new RegExp(`^${stack.apiUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/cal/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+/calendar\\.ics$`));
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(feedUrl);
+    const webcal = feedUrl.replace(/^https?:/, 'webcal:');
+    expect(await byTestId(page, 'calendar-feed-google').getAttribute('href')).toBe(`https://calendar.google.com/calendar/render?cid=${encodeURIComponent(webcal)}`);
+    expect(await byTestId(page, 'calendar-feed-webcal').getAttribute('href')).toBe(webcal);
+    await saveScreenshot(page, 'admin-3-plan-calendar');
+
+    const feed = await page.request.get(feedUrl);
+    expect(feed.status()).toBe(200);
+    expect(feed.headers()['content-type']).toBe('text/calendar; charset=utf-8');
+    const ics = await feed.text();
+    expect(ics).toContain('X-WR-CALNAME:Cụm thử trang quản trị – năm học 2021 - 2022\r\n');
+    expect(ics).toContain(`UID:${REPORT}.${PLAN}.${OWN}@cum-thi-dua\r\n`);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await byTestId(page, 'calendar-feed-revoke').click();
+    await page.locator('[data-testid="calendar-feed-out"] .msg', { hasText: 'Đã thu hồi mọi link lịch cũ' }).waitFor();
+    expect((await page.request.get(feedUrl)).status()).toBe(410);
+
+    const { token } = await issueLink({ repos, linkKeys: fileLinkKeys(stack.linkSecretFile), clock }, { clusterId: OWN, unitId: 'don-vi-x', planId: PLAN }, stack.apiUrl);
+    const member = await context.newPage();
+    expect((await member.goto(`${stack.apiUrl}/u/${token}`))?.status()).toBe(200);
+    const add = member.getByRole('link', { name: 'Thêm vào lịch' });
+    await add.waitFor();
+    expect(await add.getAttribute('href')).toBe(`webcal://${new URL(stack.apiUrl).host}/u/${token}/calendar.ics`);
+    const unitFeedUrl = await member.locator('[data-testid="calendar-url"]').inputValue();
+    expect(unitFeedUrl).toBe(`${stack.apiUrl}/u/${token}/calendar.ics`);
+    await saveScreenshot(member.locator('[data-testid="calendar"]'), 'member-calendar');
+    const unitFeed = await member.request.get(unitFeedUrl);
+    expect(unitFeed.status()).toBe(200);
+    expect(await unitFeed.text()).toContain(`UID:${REPORT}.don-vi-x.${PLAN}.${OWN}@cum-thi-dua\r\n`);
+    await member.close();
+    expectNoProblems(t);
+  });
+
   it('HTML in a unit name is shown as text on Đơn vị and on the board: no element made, no script run, no CSP violation', async () => {
     const t = await fresh();
     const { page } = t;
@@ -642,6 +688,8 @@ describe('the admin page in Chromium', { timeout: 90_000 }, () => {
     await panel.getByRole('button', { name: 'Đóng' }).click();
     await openTab(page, 'Kế hoạch');
     await byTestId(page, `milestone-${REPORT}`).waitFor();
+    expect(await byTestId(page, 'calendar-feed-read-only').textContent()).toBe('Chỉ quản trị cụm được lấy đường link lịch.');
+    expect(await byTestId(page, 'calendar-feed-issue').count()).toBe(0);
     await openTab(page, 'Đơn vị');
     await byTestId(page, 'units').locator('li.unit').first().waitFor();
     await openTab(page, 'Nhắc việc');

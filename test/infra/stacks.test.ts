@@ -498,7 +498,7 @@ describe('route functions (functionId)', () => {
       ['AdminApi', idsOf('admin')],
       ['AdminExport', idsOf('export')],
       ['AdminPage', idsOf('page')],
-      ['MemberPage', ['MemberPage']],
+      ['MemberPage', ['MemberPage', 'UnitCalendar', 'ClusterCalendar']],
       ['SelfScorePage', ['SelfScorePage', 'SelfScorePrint']],
       ['SaveSelfScore', ['SaveSelfScore']],
       ['CreateUpload', ['CreateUpload']],

@@ -78,6 +78,8 @@ const SAMPLE_BODIES: Partial<Record<EndpointId, unknown>> & Record<string, unkno
   SaveMilestone: MILESTONE_BODY,
   DeleteMilestone: undefined,
   GrantExtension: { milestoneId: MILESTONE, until: '2022-05-31', reason: 'Kiểm thử' },
+  IssueCalendarFeed: undefined,
+  RevokeCalendarFeed: undefined,
   ReconcileReminders: undefined,
   SendReminderNow: { unitId: MEMBER_UNIT, milestoneId: MILESTONE },
   CreateApiKey: { name: 'Khóa kiểm thử' },

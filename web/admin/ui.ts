@@ -146,3 +146,20 @@ export function followDownload(url: string, fileName?: string): void {
   link.click();
   link.remove();
 }
+
+/** Copies text; false when the browser refuses (no permission, not a secure context). */
+export async function copy(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A read-only box with a link (selected on focus), so it can always be copied by hand. */
+export function linkBox(url: string, testId: string, label: string): HTMLInputElement {
+  const box = h('input', { type: 'text', readonly: true, value: url, class: 'linkbox', 'data-testid': testId, 'aria-label': label });
+  box.addEventListener('focus', () => box.select());
+  return box;
+}

@@ -1,6 +1,6 @@
 /**
  * Kế hoạch: the plan's milestones, a form to create or edit one (saving re-syncs the reminder schedules and says
- * what changed), delete, and "copy into the next school year".
+ * what changed), delete, "copy into the next school year", and the plan's calendar feed link.
  */
 import type { ViewContext } from '../app';
 import { api, clusterPath } from '../api';
@@ -9,6 +9,7 @@ import { formatDate, nextPlanId } from '../format';
 import { MILESTONE_KIND_LABELS, RECIPIENT_LABELS, REMINDER_KIND_LABELS } from '../labels';
 import type { MilestoneBody, MilestoneView, Res, ScheduleReport, Unit, UnitSelector } from '../types';
 import { attempt, describeSelector, message, parseOffsets, selectorChoices, selectorKey, showError } from '../ui';
+import { calendarFeedCard } from './calendar-feed';
 import { heading, planPath, requirePlan } from './common';
 
 type Kind = MilestoneView['kind'];
@@ -83,7 +84,7 @@ export async function planView(ctx: ViewContext): Promise<void> {
     );
     tools.push(h('p', { class: 'actions' }, add, clone));
   }
-  append(ctx.root, heading('Kế hoạch', h('p', { class: 'view-sub' }, plan.title)), ...tools, result, formArea, list);
+  append(ctx.root, heading('Kế hoạch', h('p', { class: 'view-sub' }, plan.title)), ...tools, calendarFeedCard(ctx, plan), result, formArea, list);
 
   async function load(): Promise<void> {
     const [planAnswer, unitsAnswer] = await Promise.all([

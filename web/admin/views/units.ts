@@ -8,28 +8,13 @@ import { append, busy, button, check, field, fill, h, select, type Child } from 
 import { formatDate, formatDateTime } from '../format';
 import { UNIT_ROLE_LABELS } from '../labels';
 import type { MilestoneView, Req, Res, Unit } from '../types';
-import { attempt, message, showError } from '../ui';
+import { attempt, copy, linkBox, message, showError } from '../ui';
 import { heading } from './common';
 import { slugify } from './plan';
 
 type Role = Unit['role'];
 
-/** Copies text; false when the browser refuses (no permission, not a secure context). */
-async function copy(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A read-only box with a link (selected on focus), so it can always be copied by hand. */
-function linkBox(url: string, testId: string): HTMLElement {
-  const box = h('input', { type: 'text', readonly: true, value: url, class: 'linkbox', 'data-testid': testId, 'aria-label': 'Đường link của đơn vị' });
-  box.addEventListener('focus', () => box.select());
-  return box;
-}
+const UNIT_LINK_LABEL = 'Đường link của đơn vị';
 
 export async function unitsView(ctx: ViewContext): Promise<void> {
   let units: Unit[] = [];
@@ -82,7 +67,7 @@ export async function unitsView(ctx: ViewContext): Promise<void> {
               fill(
                 out,
                 message(copied ? 'ok' : 'info', copied ? 'Đã sao chép link vào bộ nhớ tạm.' : 'Không sao chép tự động được: hãy chọn và sao chép link dưới đây.', ` Link có hiệu lực đến ${formatDateTime(link.expiresAt)}.`),
-                linkBox(link.url, `link-${unit.unitId}`),
+                linkBox(link.url, `link-${unit.unitId}`, UNIT_LINK_LABEL),
               );
             }),
           ),
@@ -106,7 +91,7 @@ export async function unitsView(ctx: ViewContext): Promise<void> {
           void busy(revoke, () =>
             attempt(out, async () => {
               const link = await api<Res<'RevokeUnitLinks'>>('POST', unitPath(unit.unitId, 'link', 'revoke'), planBody);
-              const box = linkBox(link.url, `link-${unit.unitId}`);
+              const box = linkBox(link.url, `link-${unit.unitId}`, UNIT_LINK_LABEL);
               fill(
                 out,
                 message('ok', 'Đã thu hồi các link cũ. Link mới (hãy gửi lại cho đơn vị):'),
