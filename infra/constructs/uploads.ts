@@ -12,8 +12,12 @@ import type { FunctionAccessResources } from './function-access';
 import { RUNBOOK } from './monitoring';
 import type { ProjectFunction } from './project-function';
 
-/** Sizing of the object-created handlers: they stream and hash files of up to 25 MB, then send email. */
-export const OBJECT_CREATED_HANDLER_SIZING = { timeout: Duration.seconds(60), memorySize: 512 } as const;
+/**
+ * Sizing of the object-created handlers: they stream and hash files of up to 100 MB (a few seconds), then send email.
+ * The timeout stays well under Lambda's first retry delay (one minute), so a receipt claim outlives its holder
+ * (RECEIPT_STALE_CLAIM_MS, 45 s, sits between the two).
+ */
+export const OBJECT_CREATED_HANDLER_SIZING = { timeout: Duration.seconds(30), memorySize: 512 } as const;
 
 /** Extra attempts Lambda makes after a failed asynchronous invocation before the event goes to the failure queue. */
 export const OBJECT_CREATED_RETRY_ATTEMPTS = 2;

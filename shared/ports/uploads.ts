@@ -22,6 +22,9 @@ export interface LinkContext {
   submission?: Submission;
 }
 
+/** What names one submission. */
+export type SubmissionRef = Pick<Submission, 'clusterId' | 'planId' | 'unitId' | 'uploadId'>;
+
 export interface UnitPlanItems {
   submissions: Submission[];
   extensions: Extension[];
@@ -34,7 +37,16 @@ export interface UploadRepository {
   putIntent(intent: UploadIntent, ttlSeconds: number): Promise<void>;
   /** Records a submission unless one with the same upload id exists (a duplicate event records nothing). */
   recordSubmission(submission: Submission): Promise<CreateOutcome>;
-  markReceiptSent(submission: Pick<Submission, 'clusterId' | 'planId' | 'unitId' | 'uploadId'>): Promise<void>;
+  /**
+   * Claims the sending of a submission's receipt for the calling delivery of its event: true when the receipt is
+   * pending and unclaimed, or its claim was taken at least `staleMs` before `now` (by a delivery that died); false
+   * when it was sent or another delivery is sending it. Two deliveries racing for it: exactly one gets true.
+   */
+  claimReceipt(submission: SubmissionRef, now: Date, staleMs: number): Promise<boolean>;
+  /** Gives up a claim whose email did not go out (SES refused it), so that the retry may claim it at once. */
+  releaseReceipt(submission: SubmissionRef): Promise<void>;
+  /** Marks the receipt sent (and drops its claim). */
+  markReceiptSent(submission: SubmissionRef): Promise<void>;
   listUnitItems(clusterId: string, planId: string, unitId: string): Promise<UnitPlanItems>;
   listPlanSubmissions(clusterId: string, planId: string): Promise<Submission[]>;
   /** Every extension of a plan (GSI1, the plan's EXTS partition): one Query whatever the unit count. */

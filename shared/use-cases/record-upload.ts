@@ -3,11 +3,11 @@
  * time or late, records it once, and emails the receipt.
  *
  * Order matters for "nothing lost, nothing twice": inspect -> record (conditional on the upload id) -> move a
- * rejected file to quarantine -> email -> mark the receipt sent. A redelivered event finds the record and only
- * finishes what is unfinished (a pending move or receipt), so a crash at any step is repaired by the retry, except
- * in the windows test/integration/fault-drills.test.ts pins: a crash just after the record is written loses its
- * audit entry; a crash after SES took the receipt, before the mark, or a redelivery overtaking a delivery that is
- * emailing, sends the receipt twice.
+ * rejected file to quarantine -> audit entry (keyed by the upload id) -> claim the receipt -> email -> mark the
+ * receipt sent. A redelivered event finds the record and only finishes what is unfinished (a pending move, audit
+ * entry or receipt), so a crash at any step is repaired by Lambda's retry, and a redelivery overtaking a delivery
+ * that is emailing leaves the receipt to it. One window stays open (test/integration/fault-drills.test.ts, drill 7):
+ * a crash after SES took the receipt, before the mark, has the retry send the receipt a second time.
  */
 import { CLUSTER_TAG } from '../domain/bounces';
 import { correlationTags } from '../domain/correlation';
@@ -108,10 +108,9 @@ export async function recordUpload(deps: RecordDeps, event: { objectKey: string;
     receipt: 'pending',
   };
   if ((await deps.repos.uploads.recordSubmission(submission)) === 'exists') {
-    // A concurrent delivery of the same event won the race; it sends the receipt and writes the audit entry.
+    // A concurrent delivery of the same event won the race; it writes the audit entry and sends the receipt.
     return { outcome: 'duplicate', submission };
   }
-  await appendAudit(deps, submission, context);
   await finish(deps, submission, context);
   deps.log.info('upload recorded', { outcome: submission.outcome, late: submission.late, size: submission.size });
   return { outcome: rejectReason ? 'quarantined' : 'recorded', submission };
@@ -126,20 +125,42 @@ interface Context {
   correlationId?: string;
 }
 
-/** The steps after recording, each safe to repeat: quarantine move, receipt, cluster head's notice. */
+/**
+ * How long a receipt claim holds off other deliveries of the event. Longer than the recorder may live after taking
+ * it: the claim is taken after its invocation began, and the invocation is killed at OBJECT_CREATED_HANDLER_SIZING's
+ * timeout (infra/constructs/uploads.ts, 30 s), so past this window its holder is dead or done. Shorter than Lambda's
+ * first retry takes to come after a failed attempt (one minute, counted from the failure, which is after the
+ * claim): the retry of a delivery that died holding the claim finds it stale and sends the receipt. 45 s leaves 15 s
+ * of margin on each side; test/integration/fault-drills.test.ts holds the constant between the two.
+ */
+export const RECEIPT_STALE_CLAIM_MS = 45_000;
+
+/**
+ * The steps after recording, each safe to repeat: quarantine move, audit entry, receipt, cluster head's notice.
+ *
+ * The receipt is claimed before it is sent, so of two deliveries of the event only one emails; the one that cannot
+ * claim it (already sent, or being sent) does nothing more. The head's notice goes with the receipt, sent by the
+ * delivery that holds the claim, right after the receipt: so it, too, goes out once.
+ */
 async function finish(deps: RecordDeps, submission: Submission, ctx: Context): Promise<void> {
   if (submission.outcome === 'quarantined') {
     await deps.files.move(quarantineSource(submission), submission.objectKey);
   }
+  // The entry is appended before the receipt is claimed, so a receipt marked sent means the entry is there.
   if (submission.receipt === 'sent') return;
+  await appendAudit(deps, submission, ctx);
+  if (!(await deps.repos.uploads.claimReceipt(submission, deps.clock.now(), RECEIPT_STALE_CLAIM_MS))) {
+    deps.log.info('receipt left to the delivery sending it', { uploadId: submission.uploadId });
+    return;
+  }
   const view = emailView(submission, ctx);
   const tags = { [CLUSTER_TAG]: ctx.cluster.clusterId, ...correlationTags(ctx.correlationId) };
-  await deps.mailer.send({ to: ctx.unit.emails, ...renderUnitUploadEmail(view), tags, ...(ctx.plan.contact?.email ? { replyTo: [ctx.plan.contact.email] } : {}) });
+  await sendReceipt(deps, submission, { to: ctx.unit.emails, ...renderUnitUploadEmail(view), tags, ...(ctx.plan.contact?.email ? { replyTo: [ctx.plan.contact.email] } : {}) });
   try {
     await deps.repos.uploads.markReceiptSent(submission);
   } catch (error) {
     // The receipt went out: failing the invocation now would have the retry send it a second time. The record
-    // stays 'pending' (only a later duplicate of this event would resend it).
+    // stays 'pending' and claimed (only a duplicate of this event arriving after the claim went stale resends it).
     deps.log.warn('receipt sent but not marked', { uploadId: submission.uploadId, error: error instanceof Error ? error.message : String(error) });
   }
   if (submission.outcome !== 'accepted') return;
@@ -153,13 +174,28 @@ async function finish(deps: RecordDeps, submission: Submission, ctx: Context): P
   }
 }
 
+/**
+ * Sends the claimed receipt. When SES refuses it, the claim is released and the error thrown, so that Lambda's retry
+ * claims and sends it (a release that fails too leaves the claim to go stale by the time the retry comes).
+ */
+async function sendReceipt(deps: RecordDeps, submission: Submission, email: Parameters<Mailer['send']>[0]): Promise<void> {
+  try {
+    await deps.mailer.send(email);
+  } catch (error) {
+    await deps.repos.uploads.releaseReceipt(submission).catch((releaseError: unknown) =>
+      deps.log.warn('receipt claim not released', { uploadId: submission.uploadId, error: releaseError instanceof Error ? releaseError.message : String(releaseError) }),
+    );
+    throw error;
+  }
+}
+
 /** An audit summary is one sentence of at most 1000 characters; milestone titles may be long. */
 const clip = (text: string, max = 1000): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 /**
- * Nhật ký: one entry per recorded upload, written only by the delivery whose conditional write created the record,
- * so a redelivered event adds none. A failed append is logged, not retried: a retry would find the record, skip
- * this step, and go on to the receipt, which must not wait on the log.
+ * Nhật ký: one entry per recorded upload, keyed by the upload (its id, at the time S3 received the file), so every
+ * delivery of the event may append it and the log holds it once. A failed append fails the invocation, before the
+ * receipt is claimed: Lambda's retry finds the record and appends it again.
  */
 async function appendAudit(deps: RecordDeps, s: Submission, ctx: Context): Promise<void> {
   const timing = s.late ? 'muộn' : 'đúng hạn';
@@ -167,17 +203,16 @@ async function appendAudit(deps: RecordDeps, s: Submission, ctx: Context): Promi
     s.outcome === 'accepted'
       ? `${ctx.unit.name} nộp "${s.fileName}" cho mốc "${ctx.milestone.title}" (${timing}).`
       : `${ctx.unit.name} nộp "${s.fileName}" cho mốc "${ctx.milestone.title}" (${timing}); tệp bị cách ly: ${(s.rejectReason ?? 'không đạt kiểm tra').replace(/\.?$/, '.')}`;
-  try {
-    await deps.repos.audit.append({
+  await deps.repos.audit.append(
+    {
       clusterId: s.clusterId,
       actor: { type: 'unit', id: s.unitId },
       action: s.outcome === 'accepted' ? 'upload.recorded' : 'upload.quarantined',
       target: `milestone:${s.milestoneId}`,
       summary: clip(summary),
-    });
-  } catch (error) {
-    deps.log.warn('audit entry for an upload failed', { uploadId: s.uploadId, error: error instanceof Error ? error.message : String(error) });
-  }
+    },
+    { entryId: s.uploadId, at: new Date(s.receivedAt) },
+  );
 }
 
 function quarantineSource(submission: Submission): string {

@@ -149,8 +149,9 @@ describe('CDK stacks', () => {
     it.each([
       // AdminApi re-syncs a plan's schedules one Scheduler call at a time (up to the API Gateway limit of 30 s).
       ...httpFunctions.map((f) => [f.id, 256, f.id === 'AdminApi' ? 29 : 10] as const),
-      // The recorder streams and hashes files of up to 25 MB.
-      ...objectCreatedHandlers.map((h) => [h.id, 512, 60] as const),
+      // The recorder streams and hashes files of up to 100 MB, and must die before Lambda's first retry (1 minute)
+      // finds its receipt claim (45 s) still held.
+      ...objectCreatedHandlers.map((h) => [h.id, 512, 30] as const),
       // The reminder function paces its emails at MAX_SEND_RATE: 5 minutes.
       [reminderHandler.id, 256, 300] as const,
       // The reminder sender paces a batch of 10 emails: 20 s at 1 email per second shared by 2 copies.

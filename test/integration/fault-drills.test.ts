@@ -10,9 +10,11 @@
  *
  * Compared between the runs: every item of the table, every object of the bucket (key, size, ETag), and the number
  * of emails each address got per subject. Normalised because they legitimately differ from run to run: the run's tag
- * in addresses, upload ids (random per upload form; replaced by their order of creation), audit entry ids (random)
- * and SES message ids (the emulator's). The clock is the test's and stands still while events are delivered, so
- * every timestamp compares as it is (drill 4b aside: SQS redelivers a dead consumer's batch 16 minutes later).
+ * in addresses, upload ids (random per upload form; replaced by their order of creation; an upload's audit entry is
+ * keyed by it) and SES message ids (the emulator's). The clock is the test's and stands still while events are
+ * delivered, so every timestamp compares as it is, except where a drill moves it as AWS would and says so: SQS
+ * redelivering a dead consumer's batch 16 minutes later (4b), Lambda retrying a recorder that died holding the
+ * receipt's claim a minute later (7).
  *
  * The pass condition is "the same final state, no duplicate email, nothing lost". Where the code leaves a window
  * open, the drill is named "known gap" and asserts the exact deviation from the fault-free run, so that closing the
@@ -35,6 +37,7 @@ vi.mock('../../shared/runtime/sender-deps', () => ({ senderDeps: wiring.sender }
 import { handler as recordHandler } from '../../functions/uploads/record-upload';
 import { handler as sendQueuedHandler } from '../../functions/reminders/send-queued';
 import { handler as sendRemindersHandler } from '../../functions/reminders/send-reminders';
+import { OBJECT_CREATED_HANDLER_SIZING } from '../../infra/constructs/uploads';
 import { LOCAL_CREDENTIALS } from '../../local/emulators';
 import { startSqsStandin } from '../../local/sqs-standin';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
@@ -49,10 +52,21 @@ import type { Repositories } from '../../shared/ports/repositories';
 import { referenceCluster, referenceMilestones, referencePlan } from '../../shared/reference/thanh-hoa-cum-5';
 import { toDocumentClient } from '../../shared/runtime/aws-clients';
 import { issueLink } from '../../shared/use-cases/links';
+import { RECEIPT_STALE_CLAIM_MS } from '../../shared/use-cases/record-upload';
 import { STALE_CLAIM_MS } from '../../shared/use-cases/reminders';
 import { createUpload, getMemberPage, type MemberDeps } from '../../shared/use-cases/member-uploads';
 import { dynamoClient, freshTable } from '../support/aws';
-import { DYNAMODB_THROTTLE, SES_THROTTLE, SES_UNAVAILABLE, barrier, injectFaults, invokeAsync, runInvocation, type FaultInjector } from '../support/faults';
+import {
+  DYNAMODB_THROTTLE,
+  LAMBDA_ASYNC_RETRY_DELAYS_MS,
+  SES_THROTTLE,
+  SES_UNAVAILABLE,
+  barrier,
+  injectFaults,
+  invokeAsync,
+  runInvocation,
+  type FaultInjector,
+} from '../support/faults';
 import { minimalPdf } from '../support/files';
 import { mailTo } from '../support/mailbox';
 import { numberedUploadId, submissionRecord } from '../support/records';
@@ -179,7 +193,7 @@ async function finalState(world: World): Promise<FinalState> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await world.seed.doc.send(new ScanCommand({ TableName: world.seed.tableName, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []).map((item) => normalise(world, stableJson(withoutGeneratedIds(item)))));
+    items.push(...(page.Items ?? []).map((item) => normalise(world, stableJson(withoutMessageIds(item)))));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.bucket }));
@@ -194,15 +208,9 @@ async function finalState(world: World): Promise<FinalState> {
   return { items: items.sort(), objects: objects.sort(), mail: sortedRecord(mail) };
 }
 
-/** Audit entry ids are random and SES message ids the emulator's. */
-function withoutGeneratedIds(item: Record<string, unknown>): Record<string, unknown> {
-  const copy = { ...item };
-  if (copy.entity === 'AuditEntry') {
-    copy.entryId = '<audit-id>';
-    copy.SK = String(copy.SK).replace(/#[0-9a-f]+$/, '#<audit-id>');
-  }
-  if (copy.entity === 'ReminderSend' && copy.messageId !== undefined) copy.messageId = '<ses-message-id>';
-  return copy;
+/** SES message ids are the emulator's. */
+function withoutMessageIds(item: Record<string, unknown>): Record<string, unknown> {
+  return item.entity === 'ReminderSend' && item.messageId !== undefined ? { ...item, messageId: '<ses-message-id>' } : item;
 }
 
 /** The run's tag, and upload ids by their order of issue. */
@@ -268,7 +276,9 @@ function cached<T>(make: () => Promise<T>): () => Promise<T> {
 
 const where = {
   entity: (entity: string) => (input: any) => input?.Item?.entity === entity,
-  submissionUpdate: (input: any) => String(input?.Key?.SK ?? '').startsWith('SUB#'),
+  receiptClaim: (input: any) => String(input?.Key?.SK ?? '').startsWith('SUB#') && String(input?.UpdateExpression).includes('receiptClaimedAt ='),
+  receiptRelease: (input: any) => String(input?.Key?.SK ?? '').startsWith('SUB#') && String(input?.UpdateExpression).startsWith('REMOVE receiptClaimedAt'),
+  receiptMark: (input: any) => String(input?.Key?.SK ?? '').startsWith('SUB#') && String(input?.UpdateExpression).includes('receipt = :sent'),
   sendClaim: (input: any) => String(input?.Item?.SK ?? '').startsWith('SEND#'),
   sendMark: (input: any) => String(input?.Key?.SK ?? '').startsWith('SEND#'),
 };
@@ -301,8 +311,11 @@ async function upload(world: World, unitId: string, file: { name: string; bytes:
   };
 }
 
-/** EventBridge's asynchronous invocation of the recorder, with Lambda's retries. */
-const deliver = (event: ObjectCreated) => invokeAsync(recordHandler, { version: '0', source: 'aws.s3', ...event });
+/**
+ * EventBridge's asynchronous invocation of the recorder, with Lambda's retries; given the world, its clock moves on
+ * by Lambda's retry delays (for a retry that must find a dead delivery's receipt claim stale).
+ */
+const deliver = (event: ObjectCreated, world?: World) => invokeAsync(recordHandler, { version: '0', source: 'aws.s3', ...event }, { clock: world?.clock });
 
 /** Two units upload: A a PDF (accepted: receipt, head's notice), B a JPEG named .pdf (quarantined: notice to B). */
 async function twoUploads(): Promise<{ world: World; a: ObjectCreated; b: ObjectCreated }> {
@@ -317,6 +330,13 @@ async function twoUploads(): Promise<{ world: World; a: ObjectCreated; b: Object
 const RECEIPT_A = 'dv-a.<run>@example.com | [Cụm diễn tập sự cố] Biên nhận: Báo cáo sơ kết 06 tháng đầu năm học – Công đoàn đơn vị dv-a';
 const REFUSED_B = 'dv-b.<run>@example.com | [Cụm diễn tập sự cố] Tệp chưa được chấp nhận: Báo cáo sơ kết 06 tháng đầu năm học – Công đoàn đơn vị dv-b';
 const NOTICE_A = 'truong.<run>@example.com | [Cụm diễn tập sự cố] Công đoàn đơn vị dv-a đã nộp: Báo cáo sơ kết 06 tháng đầu năm học';
+
+/**
+ * For a drill whose retry comes a minute later on the moved clock (delivering B first, so that only A's retry sees
+ * it): A's receipt is marked sent then, the one time that differs.
+ */
+const markedByTheRetry = (item: Record<string, any>) =>
+  isUnitItem(item, 'Submission', 'dv-a') ? { ...item, updatedAt: '2021-12-08T03:07:00.000Z' } : item;
 
 const twoUploadsClean = cached(async () => {
   const { world, a, b } = await twoUploads();
@@ -449,10 +469,9 @@ describe('1. a duplicate S3 event', () => {
     expectSameOutcome(await finalState(world), await twoUploadsClean());
   });
 
-  it('known gap: a second delivery overtaking the first while it emails sends the receipt and the notice twice', async () => {
-    // Both deliveries find the record with its receipt pending, and nothing tells the second that the first is
-    // sending it. Closing this needs a claim on the receipt, as the send log claims reminders: a conditional mark on
-    // the submission before SES (stale after the recorder's timeout), released when SES fails.
+  it('a second delivery overtaking the first while it emails: leaves the receipt and the notice to it', async () => {
+    // Both deliveries find the record with its receipt pending; the first claimed the receipt before emailing, so
+    // the second cannot, and does nothing more (the head's notice goes with the receipt).
     const { world, a, b } = await twoUploads();
     let reached!: () => void;
     const atReceipt = new Promise<void>((resolve) => (reached = resolve));
@@ -465,11 +484,7 @@ describe('1. a duplicate S3 event', () => {
     release();
     expect([(await first).attempts, second.attempts]).toEqual([1, 1]);
     await deliver(b);
-    const expected = deviating(await twoUploadsClean(), {
-      items: (item) => (isUnitItem(item, 'Submission', 'dv-a') ? { ...item, version: 3 } : item),
-      extraMail: { [RECEIPT_A]: 1, [NOTICE_A]: 1 },
-    });
-    expectSameOutcome(await finalState(world), expected);
+    expectSameOutcome(await finalState(world), await twoUploadsClean());
   });
 });
 
@@ -584,10 +599,11 @@ describe('5. DynamoDB throttling', () => {
       world.dynamo.set([
         { command: 'BatchGetItem', calls: [1], fault: DYNAMODB_THROTTLE, failAttempts: 3 },
         { command: 'PutItem', where: where.entity('Submission'), calls: [1], fault: DYNAMODB_THROTTLE, failAttempts: 2 },
-        { command: 'UpdateItem', where: where.submissionUpdate, calls: [1], fault: DYNAMODB_THROTTLE, failAttempts: 1 },
+        { command: 'UpdateItem', where: where.receiptClaim, calls: [1], fault: DYNAMODB_THROTTLE, failAttempts: 3 },
+        { command: 'UpdateItem', where: where.receiptMark, calls: [1], fault: DYNAMODB_THROTTLE, failAttempts: 1 },
       ]);
       for (const event of [a, b]) expect((await deliver(event)).attempts).toBe(1);
-      expect(world.dynamo.fired).toHaveLength(6);
+      expect(world.dynamo.fired).toHaveLength(9);
       expect(world.dynamo.escaped()).toEqual([]);
       expectSameOutcome(await finalState(world), await twoUploadsClean());
     });
@@ -603,27 +619,35 @@ describe('5. DynamoDB throttling', () => {
 
     it('escaping on marking the receipt sent, after SES took it: no second receipt; the record stays pending', async () => {
       const { world, a, b } = await twoUploads();
-      world.dynamo.set([{ command: 'UpdateItem', where: where.submissionUpdate, calls: [1], fault: DYNAMODB_THROTTLE }]);
+      world.dynamo.set([{ command: 'UpdateItem', where: where.receiptMark, calls: [1], fault: DYNAMODB_THROTTLE }]);
       expect((await deliver(a)).attempts).toBe(1);
       await deliver(b);
       expect(world.warnings).toEqual(['receipt sent but not marked']);
-      // Failing the invocation would have Lambda's retry send the receipt again; the mark is what is given up.
+      // Failing the invocation would have Lambda's retry send the receipt again; the mark is what is given up. The
+      // claim stays (taken at the clock's 10:06), so a duplicate event within the stale window does not resend.
       const expected = deviating(await twoUploadsClean(), {
-        items: (item) => (isUnitItem(item, 'Submission', 'dv-a') ? { ...item, receipt: 'pending', version: 1 } : item),
+        items: (item) =>
+          isUnitItem(item, 'Submission', 'dv-a') ? { ...item, receipt: 'pending', version: 1, receiptClaimedAt: '2021-12-08T03:06:00.000Z' } : item,
       });
       expectSameOutcome(await finalState(world), expected);
     });
 
-    it('known gap: escaping on the audit entry loses it (logged, not retried)', async () => {
-      // Only the delivery whose write created the record appends the entry, and a failed append is not retried.
-      // Closing this needs an idempotent append (the entry keyed by the upload id) that every delivery may retry.
+    it('escaping on claiming the receipt: Lambda’s retry claims it and sends it once, the same final state', async () => {
+      const { world, a, b } = await twoUploads();
+      world.dynamo.set([{ command: 'UpdateItem', where: where.receiptClaim, calls: [1], fault: DYNAMODB_THROTTLE }]);
+      expect(await deliver(a)).toMatchObject({ attempts: 2, errors: [expect.stringContaining('ProvisionedThroughputExceededException')] });
+      await deliver(b);
+      expectSameOutcome(await finalState(world), await twoUploadsClean());
+    });
+
+    it('escaping on the audit entry: Lambda’s retry appends it once, then the receipt goes out, the same final state', async () => {
+      // The entry is keyed by the upload, appended before the receipt is claimed, and its failure fails the attempt.
       const { world, a, b } = await twoUploads();
       world.dynamo.set([{ command: 'PutItem', where: where.entity('AuditEntry'), calls: [1], fault: DYNAMODB_THROTTLE }]);
-      expect((await deliver(a)).attempts).toBe(1);
+      expect(await deliver(a)).toMatchObject({ attempts: 2, errors: [expect.stringContaining('ProvisionedThroughputExceededException')] });
       await deliver(b);
-      expect(world.warnings).toEqual(['audit entry for an upload failed']);
-      const expected = deviating(await twoUploadsClean(), { items: (item) => (isUnitItem(item, 'AuditEntry', 'dv-a') ? undefined : item) });
-      expectSameOutcome(await finalState(world), expected);
+      expect(world.warnings).toEqual([]);
+      expectSameOutcome(await finalState(world), await twoUploadsClean());
     });
   });
 
@@ -697,32 +721,57 @@ describe('6. two different uploads of the same unit and milestone, recorded conc
 });
 
 describe('7. a crash between recording the submission and emailing the receipt', () => {
-  it('before the receipt is sent: the retry sends it once, and the head’s notice once', async () => {
+  it('the receipt’s claim goes stale before Lambda’s first retry, and not before the recorder’s timeout', () => {
+    expect(OBJECT_CREATED_HANDLER_SIZING.timeout.toMilliseconds()).toBeLessThanOrEqual(RECEIPT_STALE_CLAIM_MS);
+    expect(RECEIPT_STALE_CLAIM_MS).toBeLessThanOrEqual(LAMBDA_ASYNC_RETRY_DELAYS_MS[0]);
+  });
+
+  it('before the receipt is sent, holding its claim: the retry takes the stale claim over, sends it once, and the head’s notice once', async () => {
     const { world, a, b } = await twoUploads();
+    await deliver(b);
     world.ses.set([{ command: 'SendEmail', calls: [1], crash: 'before' }]);
+    expect(await deliver(a, world)).toMatchObject({ attempts: 2, errors: [expect.stringContaining('Simulated crash')] });
+    expectSameOutcome(await finalState(world), deviating(await twoUploadsClean(), { items: markedByTheRetry }));
+  });
+
+  it('right after the submission is written: the retry appends the audit entry and emails once', async () => {
+    const { world, a, b } = await twoUploads();
+    world.dynamo.set([{ command: 'PutItem', where: where.entity('Submission'), calls: [1], crash: 'after' }]);
     expect(await deliver(a)).toMatchObject({ attempts: 2, errors: [expect.stringContaining('Simulated crash')] });
     await deliver(b);
     expectSameOutcome(await finalState(world), await twoUploadsClean());
   });
 
-  it('known gap: right after the submission is written, the retry emails once but the audit entry is lost', async () => {
-    const { world, a, b } = await twoUploads();
-    world.dynamo.set([{ command: 'PutItem', where: where.entity('Submission'), calls: [1], crash: 'after' }]);
-    expect(await deliver(a)).toMatchObject({ attempts: 2, errors: [expect.stringContaining('Simulated crash')] });
-    await deliver(b);
-    // The retry finds the record and skips the entry, which only the delivery that created the record writes.
-    const expected = deviating(await twoUploadsClean(), { items: (item) => (isUnitItem(item, 'AuditEntry', 'dv-a') ? undefined : item) });
-    expectSameOutcome(await finalState(world), expected);
-  });
-
   it('known gap: after SES took the receipt, before it is marked, the retry sends the receipt again', async () => {
     // No retry can tell this crash from one just before SES, where sending is right; reminders have the same window
-    // (shared/use-cases/reminders.ts). A receipt claim (see drill 1) would not close it: the retry takes over a
-    // stale claim and sends again.
+    // (shared/use-cases/reminders.ts). The receipt's claim does not close it: the retry takes it over once stale.
+    // The head's notice, which the dead delivery never reached, goes out once.
     const { world, a, b } = await twoUploads();
-    world.ses.set([{ command: 'SendEmail', calls: [1], crash: 'after' }]);
-    expect(await deliver(a)).toMatchObject({ attempts: 2 });
     await deliver(b);
-    expectSameOutcome(await finalState(world), deviating(await twoUploadsClean(), { extraMail: { [RECEIPT_A]: 1 } }));
+    world.ses.set([{ command: 'SendEmail', calls: [1], crash: 'after' }]);
+    expect(await deliver(a, world)).toMatchObject({ attempts: 2 });
+    expectSameOutcome(await finalState(world), deviating(await twoUploadsClean(), { items: markedByTheRetry, extraMail: { [RECEIPT_A]: 1 } }));
+  });
+});
+
+describe('8. SES refusing a receipt beyond the SDK’s retries', () => {
+  it('the claim is released, Lambda’s retry (on a standing clock) claims it and sends the receipt once', async () => {
+    const { world, a, b } = await twoUploads();
+    world.ses.set([{ command: 'SendEmail', calls: [1], fault: SES_THROTTLE }]);
+    expect(await deliver(a)).toMatchObject({ attempts: 2, errors: [expect.stringContaining('Throttling')] });
+    expect(world.ses.escaped()).toEqual([{ command: 'SendEmail', call: 1, kind: 'escaped', code: 'Throttling' }]);
+    await deliver(b);
+    expect(world.warnings).toEqual([]);
+    expectSameOutcome(await finalState(world), await twoUploadsClean());
+  });
+
+  it('and the release throttled too: the claim goes stale by Lambda’s retry, which sends the receipt once', async () => {
+    const { world, a, b } = await twoUploads();
+    await deliver(b);
+    world.ses.set([{ command: 'SendEmail', calls: [1], fault: SES_THROTTLE }]);
+    world.dynamo.set([{ command: 'UpdateItem', where: where.receiptRelease, calls: [1], fault: DYNAMODB_THROTTLE }]);
+    expect(await deliver(a, world)).toMatchObject({ attempts: 2, errors: [expect.stringContaining('Throttling')] });
+    expect(world.warnings).toEqual(['receipt claim not released']);
+    expectSameOutcome(await finalState(world), deviating(await twoUploadsClean(), { items: markedByTheRetry }));
   });
 });

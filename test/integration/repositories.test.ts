@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { queryAll, StoredItemError } from '../../shared/adapters/dynamodb/items';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
@@ -9,6 +9,7 @@ import { referenceCluster, referenceMilestones, referencePlan, referenceUnits } 
 import { getPlan, listClusters, listPlans, listUnits } from '../../shared/use-cases/read-cluster';
 import { seedReferenceData } from '../../shared/use-cases/seed-reference';
 import { CallCounter, freshTable } from '../support/aws';
+import { submissionRecord } from '../support/records';
 
 const counter = new CallCounter();
 let repos: Repositories;
@@ -106,6 +107,46 @@ describe('writes that could race', () => {
     ).rejects.toThrow();
     expect(await repos.plans.getPlan(clusterId, '2021-2022')).toBeUndefined();
     expect(await repos.plans.listMilestones(clusterId, '2021-2022')).toHaveLength(1);
+  });
+
+  it('a receipt is claimed by one delivery at a time: one UpdateItem per claim, stale after the window', async () => {
+    const at = (iso: string) => new Date(iso);
+    const record = { ...submissionRecord({ clusterId: 'receipt-cluster', planId: '2021-2022', milestoneId: 'bao-cao', unitId: 'dv-a', receivedAt: '2021-12-08T10:00:00+07:00' }), receipt: 'pending' as const };
+    await repos.uploads.recordSubmission(record);
+    const stored = async () => (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: keys.submission(record.clusterId, record.planId, record.unitId, record.uploadId) }))).Item ?? {};
+    const claim = (iso: string) => repos.uploads.claimReceipt(record, at(iso), 60_000);
+
+    counter.reset();
+    const racing = await Promise.all([1, 2, 3].map(() => claim('2021-12-08T03:00:00.000Z')));
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    expect(counter.calls).toEqual(['UpdateItemCommand', 'UpdateItemCommand', 'UpdateItemCommand']);
+    expect(await claim('2021-12-08T03:00:59.999Z')).toBe(false);
+    expect(await claim('2021-12-08T03:01:00.000Z')).toBe(true);
+    expect((await stored()).receiptClaimedAt).toBe('2021-12-08T03:01:00.000Z');
+    // Released (SES refused the email): claimable again at once.
+    await repos.uploads.releaseReceipt(record);
+    expect((await stored()).receiptClaimedAt).toBeUndefined();
+    expect(await claim('2021-12-08T03:01:00.000Z')).toBe(true);
+    // Marked sent: the claim is dropped, and nobody claims it again, stale or not; a release changes nothing.
+    await repos.uploads.markReceiptSent(record);
+    expect(await stored()).toMatchObject({ receipt: 'sent', version: 2 });
+    expect((await stored()).receiptClaimedAt).toBeUndefined();
+    expect(await claim('2021-12-09T03:00:00.000Z')).toBe(false);
+    await repos.uploads.releaseReceipt(record);
+    expect(await repos.uploads.getSubmission(record.clusterId, record.planId, record.unitId, record.uploadId)).toEqual({ ...record, receipt: 'sent' });
+  });
+
+  it('an audit entry given its key is written once, however often and concurrently it is appended', async () => {
+    const record = { clusterId: 'audit-key-cluster', actor: { type: 'unit' as const, id: 'dv-a' }, action: 'upload.recorded', summary: 'Đơn vị A nộp báo cáo.' };
+    const key = { entryId: '6f1c2b9e-0d4a-4c1e-9a43-2f0b5d7c8e11', at: new Date('2021-12-08T03:00:00.000Z') };
+    const entries = await Promise.all([1, 2, 3].map(() => repos.audit.append(record, key)));
+    expect(entries).toEqual([1, 2, 3].map(() => ({ ...record, entryId: key.entryId, at: '2021-12-08T03:00:00.000Z' })));
+    const listed = async () => (await repos.audit.list(record.clusterId, {}, { limit: 10 })).entries;
+    expect(await listed()).toEqual([entries[0]]);
+    // Without a key, each append is an entry of its own.
+    await repos.audit.append(record);
+    await repos.audit.append(record);
+    expect(await listed()).toHaveLength(3);
   });
 
   it('a unit is never overwritten by a second create', async () => {

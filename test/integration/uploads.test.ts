@@ -115,8 +115,8 @@ describe('a unit uploads its 6-month report', () => {
     counter.reset();
     const result = await recordUpload(recorder, { objectKey, receivedAt: clock.now() });
     expect(result.outcome).toBe('recorded');
-    // PutItem x2: the submission, then its audit entry.
-    expect(counter.calls.sort()).toEqual(['BatchGetItemCommand', 'PutItemCommand', 'PutItemCommand', 'QueryCommand', 'UpdateItemCommand']);
+    // PutItem x2: the submission, then its audit entry. UpdateItem x2: the receipt claimed, then marked sent.
+    expect(counter.calls.sort()).toEqual(['BatchGetItemCommand', 'PutItemCommand', 'PutItemCommand', 'QueryCommand', 'UpdateItemCommand', 'UpdateItemCommand']);
     expect(await uploadAudit(unit)).toEqual([
       expect.objectContaining({
         actor: { type: 'unit', id: unit },

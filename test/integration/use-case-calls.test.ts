@@ -33,8 +33,9 @@ describe('calls per use case', () => {
     expect(row('Presigned upload form')).toEqual({ invocations: { CreateUpload: 1 }, dynamodb: '2: BatchGetItem 1, PutItem 1', ...none });
     expect(row('Upload recorded (presign, S3 POST, recorder, receipt and head notice)')).toEqual({
       invocations: { CreateUpload: 1, RecordUpload: 1 },
-      // Presign 2 + recorder 5 (link context, submission, audit entry, receipt marked sent, the head's units).
-      dynamodb: '7: BatchGetItem 2, PutItem 3, Query 1, UpdateItem 1',
+      // Presign 2 + recorder 6 (link context, submission, audit entry, receipt claimed, receipt marked sent, the
+      // head's units): the claim keeps a redelivered event from emailing while this delivery does.
+      dynamodb: '8: BatchGetItem 2, PutItem 3, Query 1, UpdateItem 2',
       s3: '1: GetObject 1',
       ses: '2: SendEmail 2',
       scheduler: '–',

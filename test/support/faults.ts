@@ -192,6 +192,9 @@ export function barrier(n: number): () => Promise<void> {
   };
 }
 
+/** How long Lambda waits before its two retries of a failed asynchronous invocation (after the failed attempt). */
+export const LAMBDA_ASYNC_RETRY_DELAYS_MS = [60_000, 120_000] as const;
+
 /** One asynchronous invocation as Lambda runs it: the same event and request id, retried twice after an error. */
 export interface AsyncInvocation<R> {
   /** Attempts made (1 to 3). */
@@ -204,13 +207,19 @@ export interface AsyncInvocation<R> {
 
 /**
  * Invokes `handler` as Lambda does an asynchronous invocation: on error, the same event with the same request id
- * again, twice at most. AWS waits about 1 and 2 minutes before them; here the retry follows at once (the drills'
- * clock stands still, and no claim goes stale in 3 minutes).
+ * again, twice at most, after LAMBDA_ASYNC_RETRY_DELAYS_MS. The retry follows at once; given `clock` (the app's),
+ * that clock is first moved on by the delay, for a drill whose retry must find a claim gone stale as in AWS. Without
+ * it the clock stands still, and the retry's writes carry the times of the fault-free run.
  */
-export async function invokeAsync<E, R>(handler: (event: E, context: { awsRequestId: string }) => Promise<R>, event: E): Promise<AsyncInvocation<R>> {
+export async function invokeAsync<E, R>(
+  handler: (event: E, context: { awsRequestId: string }) => Promise<R>,
+  event: E,
+  options: { clock?: { advance(ms: number): void } } = {},
+): Promise<AsyncInvocation<R>> {
   const context = { awsRequestId: randomUUID() };
   const errors: string[] = [];
   for (let attempt = 1; attempt <= 3; attempt++) {
+    if (attempt > 1) options.clock?.advance(LAMBDA_ASYNC_RETRY_DELAYS_MS[attempt - 2] ?? 0);
     try {
       return { attempts: attempt, errors, result: await runInvocation(() => handler(event, context)) };
     } catch (error) {

@@ -1,14 +1,16 @@
 /**
  * DynamoDB adapter of the audit log: partition `CLUSTER#<c>#AUDIT`, sort key `<ISO instant>#<id>`, so a date range
- * is a key range and newest-first is a backward Query. Puts are conditional: an entry is never overwritten.
+ * is a key range and newest-first is a backward Query. Puts are conditional: an entry is never overwritten, and an
+ * entry whose key the caller gave is written once however often it is appended.
  */
 import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
 import { AuditEntrySchema, matchesAuditFilter, type AuditEntry, type AuditFilter, type AuditRecord } from '../../domain/audit';
 import { addDays, startOfIctDay } from '../../domain/time';
 import type { Clock } from '../../ports/clock';
-import type { AuditLog, AuditPage } from '../../ports/audit-log';
+import type { AuditEntryKey, AuditLog, AuditPage } from '../../ports/audit-log';
 import { fromItem, type TableContext } from './items';
 import { keys } from './table';
 
@@ -31,7 +33,7 @@ function decodeCursor(clusterId: string, cursor: string): Record<string, unknown
 export class DynamoAuditLog implements AuditLog {
   constructor(private readonly ctx: TableContext, private readonly clock: Clock) {}
 
-  async append(record: AuditRecord): Promise<AuditEntry> {
+  async append(record: AuditRecord, key?: AuditEntryKey): Promise<AuditEntry> {
     // Summaries quote user text (titles up to 2000 characters): shorten rather than lose the entry.
     const summary = record.summary.length > MAX_SUMMARY ? `${record.summary.slice(0, MAX_SUMMARY - 1)}…` : record.summary;
     const target = record.target && record.target.length > 300 ? record.target.slice(0, 300) : record.target;
@@ -39,16 +41,21 @@ export class DynamoAuditLog implements AuditLog {
       ...record,
       summary,
       ...(target ? { target } : {}),
-      at: this.clock.now().toISOString(),
-      entryId: randomBytes(6).toString('hex'),
+      at: (key?.at ?? this.clock.now()).toISOString(),
+      entryId: key?.entryId ?? randomBytes(6).toString('hex'),
     });
-    await this.ctx.doc.send(
-      new PutCommand({
-        TableName: this.ctx.tableName,
-        Item: { ...entry, ...keys.audit(entry.clusterId, entry.at, entry.entryId), entity: 'AuditEntry' },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    try {
+      await this.ctx.doc.send(
+        new PutCommand({
+          TableName: this.ctx.tableName,
+          Item: { ...entry, ...keys.audit(entry.clusterId, entry.at, entry.entryId), entity: 'AuditEntry' },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      // The caller's key names the entry: finding it means an earlier attempt of this append wrote it.
+      if (!(key && error instanceof ConditionalCheckFailedException)) throw error;
+    }
     return entry;
   }
 

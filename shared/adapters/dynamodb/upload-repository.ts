@@ -1,6 +1,10 @@
 /**
  * DynamoDB adapter for uploads. A unit's items for a plan share one partition (member page: one Query); submissions
  * and extensions are also indexed per plan on GSI1 (status board: one Query whatever the number of units).
+ *
+ * A submission's receipt is claimed before it is emailed: `receiptClaimedAt` is set by one conditional UpdateItem
+ * while the receipt is pending, dropped when the claim is released or the receipt marked sent. It is bookkeeping of
+ * the recorder, not part of the domain's Submission (read back, the schema leaves it out).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,7 +13,7 @@ import { ClusterSchema, MilestoneSchema, PlanSchema, UnitSchema } from '../../do
 import { ExtensionSchema, SubmissionSchema, UploadIntentSchema, type Extension, type Submission, type UploadIntent } from '../../domain/submission';
 import type { Clock } from '../../ports/clock';
 import type { CreateOutcome } from '../../ports/repositories';
-import type { LinkContext, LinkRef, UnitPlanItems, UploadRepository } from '../../ports/uploads';
+import type { LinkContext, LinkRef, SubmissionRef, UnitPlanItems, UploadRepository } from '../../ports/uploads';
 import { fromItem, getItem, newItem, putIfAbsent, queryAll, type TableContext } from './items';
 import { TABLE_KEYS, keys } from './table';
 
@@ -79,20 +83,40 @@ export class DynamoUploadRepository implements UploadRepository {
     return putIfAbsent(this.ctx, item);
   }
 
-  async markReceiptSent(s: Pick<Submission, 'clusterId' | 'planId' | 'unitId' | 'uploadId'>): Promise<void> {
+  async claimReceipt(s: SubmissionRef, now: Date, staleMs: number): Promise<boolean> {
     try {
       await this.ctx.doc.send(
         new UpdateCommand({
           TableName: this.ctx.tableName,
           Key: keys.submission(s.clusterId, s.planId, s.unitId, s.uploadId),
-          UpdateExpression: 'SET receipt = :sent, updatedAt = :now ADD version :one',
-          ConditionExpression: 'attribute_exists(PK)',
-          ExpressionAttributeValues: { ':sent': 'sent', ':now': this.clock.now().toISOString(), ':one': 1 },
+          UpdateExpression: 'SET receiptClaimedAt = :now',
+          ConditionExpression: 'receipt = :pending AND (attribute_not_exists(receiptClaimedAt) OR receiptClaimedAt <= :stale)',
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString(), ':stale': new Date(now.getTime() - staleMs).toISOString() },
         }),
       );
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
+  }
+
+  async releaseReceipt(s: SubmissionRef): Promise<void> {
+    await this.updateIgnoringCondition({
+      Key: keys.submission(s.clusterId, s.planId, s.unitId, s.uploadId),
+      UpdateExpression: 'REMOVE receiptClaimedAt',
+      ConditionExpression: 'receipt = :pending',
+      ExpressionAttributeValues: { ':pending': 'pending' },
+    });
+  }
+
+  async markReceiptSent(s: SubmissionRef): Promise<void> {
+    await this.updateIgnoringCondition({
+      Key: keys.submission(s.clusterId, s.planId, s.unitId, s.uploadId),
+      UpdateExpression: 'SET receipt = :sent, updatedAt = :now REMOVE receiptClaimedAt ADD version :one',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':sent': 'sent', ':now': this.clock.now().toISOString(), ':one': 1 },
+    });
   }
 
   async listUnitItems(clusterId: string, planId: string, unitId: string): Promise<UnitPlanItems> {
@@ -159,6 +183,15 @@ export class DynamoUploadRepository implements UploadRepository {
       this.clock.now(),
     );
     await this.ctx.doc.send(new PutCommand({ TableName: this.ctx.tableName, Item: item }));
+  }
+
+  /** An UpdateItem whose failed condition means there is nothing to do (no such submission, or no longer pending). */
+  private async updateIgnoringCondition(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<void> {
+    try {
+      await this.ctx.doc.send(new UpdateCommand({ TableName: this.ctx.tableName, ...input }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /** DynamoDB Local never deletes expired items, and AWS may take a while: expired means gone. */
