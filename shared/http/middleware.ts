@@ -44,16 +44,20 @@ export function httpErrorHandler(): middy.MiddlewareObj<APIGatewayProxyEventV2, 
 /** The header a caller may set to name its request (validated), and that every response carries back. */
 export const CORRELATION_HEADER = 'x-correlation-id';
 
-/** Whether `value` is part of a secret the request carries (its link token, API key, cookies, CSRF token). */
+/** The body as text: a secret may travel there too (the sign-in token of POST /api/auth/sessions). */
+const bodyText = (event: APIGatewayProxyEventV2): string | undefined =>
+  event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+
+/** Whether `value` is part of a secret the request carries (its link token, API key, cookies, CSRF token, body). */
 function isPartOfCredential(event: APIGatewayProxyEventV2, value: string): boolean {
-  const credentials = [event.pathParameters?.token, event.headers?.authorization, event.headers?.['x-csrf-token'], ...(event.cookies ?? [])];
+  const credentials = [event.pathParameters?.token, event.headers?.authorization, event.headers?.['x-csrf-token'], ...(event.cookies ?? []), bodyText(event)];
   return credentials.some((credential) => credential?.includes(value));
 }
 
 /**
  * A request's correlation id: the caller's `x-correlation-id` when well formed (8-64 characters of [A-Za-z0-9_-])
- * and not taken from the request's own credentials (a careless client must not put a secret into every log line
- * and email tag); anything else is ignored, never echoed. Else API Gateway's request id (locally, the gateway's),
+ * and not taken from the request's own credentials or body (a careless client must not put a secret into every log
+ * line and email tag); anything else is ignored, never echoed. Else API Gateway's request id (locally, the gateway's),
  * else Lambda's, else a new one. Inside a handler wrapped by {@link requestLogging} it returns the id that request
  * was given.
  */
