@@ -4,6 +4,7 @@
  * Province union > Cluster (Cụm) > Plan for a school year > Milestones; Units belong to a cluster with a role.
  * Every identifier is a readable slug; every stored key starts with the cluster (see docs/data-model.md).
  */
+import { wellFormed } from './unicode';
 import * as z from 'zod';
 import { MILESTONE_KINDS, RECIPIENTS, UNIT_ROLES } from './labels';
 import { LocalDateSchema, LocalMonthSchema, ictDateOf, schoolYearOf } from './time';
@@ -33,7 +34,7 @@ export const planIdFor = (startYear: number): string => `${startYear}-${startYea
 /** Vietnamese text a person reads: trimmed and NFC-normalised so comparisons and display are stable. */
 export const TextSchema = z
   .string()
-  .transform((s) => s.normalize('NFC').trim())
+  .transform((s) => wellFormed(s).normalize('NFC').trim())
   .pipe(z.string().min(1, 'Không được để trống').max(2000, 'Quá dài (tối đa 2000 ký tự)'));
 
 export const EmailSchema = z

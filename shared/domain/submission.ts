@@ -2,6 +2,7 @@
  * Documents sent by units: upload intents, submissions (every version kept), extensions, and the status of a unit
  * for a milestone at a given instant.
  */
+import { wellFormed } from './unicode';
 import * as z from 'zod';
 import { CorrelationIdSchema } from './correlation';
 import { deadlineOf, isLate, type Deadline } from './deadlines';
@@ -29,15 +30,21 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 /** How long a presigned upload form stays valid. */
 export const UPLOAD_FORM_TTL_SECONDS = 10 * 60;
 
+/** C0, DEL and C1 controls, and the bidirectional marks, embeddings, overrides and isolates. */
+function isInvisibleControl(c: string): boolean {
+  const code = c.codePointAt(0) ?? 0;
+  return code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
+
 /**
  * A file name as the unit's computer named it, made safe to show, in this order: lone surrogates become U+FFFD
  * (first, so that removing a character between two halves cannot fuse them into a new one), NFC, no control
- * characters (C0 and DEL, so no CR/LF), and only the part after the last / or \ (a path never survives, whatever
- * line separators it holds). Not trimmed: see {@link cleanFileName}.
+ * characters (C0, DEL and C1, so no CR/LF) and no bidirectional controls (U+200E/F, U+202A-E, U+2066-9: a
+ * right-to-left override would show "bao-cao\u202Efdp.exe" as "bao-caoexe.pdf"), and only the part after the last /
+ * or \ (a path never survives, whatever line separators it holds). Not trimmed: see {@link cleanFileName}.
  */
 export function baseFileName(name: string): string {
-  const wellFormed = name.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-  const visible = [...wellFormed.normalize('NFC')].filter((c) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f).join('');
+  const visible = [...wellFormed(name).normalize('NFC')].filter((c) => !isInvisibleControl(c)).join('');
   return visible.slice(Math.max(visible.lastIndexOf('/'), visible.lastIndexOf('\\')) + 1);
 }
 

@@ -181,7 +181,9 @@ export async function createUpload(
   );
   const form = await deps.files.presignUpload(objectKey, {
     contentType: body.contentType,
-    maxBytes: deps.maxUploadBytes,
+    // S3 refuses a file larger than the page declared (its exact size), not only one over the limit: a form cannot
+    // be reused to store more than what was asked for.
+    maxBytes: body.size,
     expiresInSeconds: UPLOAD_FORM_TTL_SECONDS,
   });
   return { uploadId, ...form, expiresAt: new Date(now.getTime() + UPLOAD_FORM_TTL_SECONDS * 1000).toISOString(), late: window.late };

@@ -685,8 +685,9 @@ const FILE_CASES: FileCase[] = [
     reason: /^Tệp quá lớn \(25 MB\); giới hạn là 25 MB\.$/,
   },
   {
-    // The policy bounds a file by the limit, not by what the page declared: the real size is what is recorded.
-    name: 'over the declared size but under the limit (accepted, recorded at its real size)',
+    // In AWS, S3 refuses it: the form's policy bounds the file by its declared size (asserted in uploads.test.ts).
+    // s3rver does not enforce policies, so locally it lands, and the recorder records its real size.
+    name: 'over the declared size but under the limit (refused by S3 in AWS; locally recorded at its real size)',
     fileName: 'lon-hon-khai-bao.pdf',
     declared: PDF,
     declaredSize: 100,

@@ -90,6 +90,9 @@ describe('object keys and file names', () => {
     expect(cleanFileName('a\u2028b/c\u0000.pdf')).toBe('c.pdf');
     // Removing the tab must not fuse two lone surrogates into a new character.
     expect(cleanFileName('\ud800\t\udc00.pdf')).toBe('\ufffd\ufffd.pdf');
+    // A right-to-left override would show "bao-cao\u202Efdp.exe" as "bao-caoexe.pdf"; C1 controls go too.
+    expect(cleanFileName('bao-cao\u202Efdp.exe')).toBe('bao-caofdp.exe');
+    expect(cleanFileName('\u2066a\u2069\u200F\u0085b.pdf')).toBe('ab.pdf');
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (name) => {
       const clean = cleanFileName(name);
       return !clean.includes('/') && !clean.includes('\\') && clean === clean.normalize('NFC') && ![...clean].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);

@@ -1,6 +1,7 @@
 /** SES (v1 API) adapter for the Mailer port; locally the same calls reach aws-ses-v2-local. */
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer, OutgoingEmail } from '../../ports/mailer';
+import { wellFormed } from '../../domain/unicode';
 import { localClientConfig, type LocalClientSettings } from '../local-client';
 import { observeClient } from '../sdk-calls';
 
@@ -30,8 +31,8 @@ export class SesMailer implements Mailer {
         Destination: { ToAddresses: [...email.to], ...(email.cc?.length ? { CcAddresses: [...email.cc] } : {}) },
         ...(email.replyTo?.length ? { ReplyToAddresses: [...email.replyTo] } : {}),
         Message: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+          Subject: { Data: wellFormed(email.subject), Charset: 'UTF-8' },
+          Body: { Text: { Data: wellFormed(email.text), Charset: 'UTF-8' }, Html: { Data: wellFormed(email.html), Charset: 'UTF-8' } },
         },
         ...(this.settings.configurationSet ? { ConfigurationSetName: this.settings.configurationSet } : {}),
         ...(email.tags ? { Tags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })) } : {}),
