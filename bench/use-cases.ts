@@ -124,10 +124,12 @@ export function describeService(calls: Totals['calls'], service: SdkService): st
 
 export function printUseCases(results: readonly UseCaseCalls[]): void {
   console.log('AWS calls per use case (SDK middleware on the handlers\' clients; Scan must be 0 everywhere)');
-  console.log(['Use case', 'Invocations', ...SERVICES].join(' | '));
+  const row = (cells: readonly string[]) => console.log(`| ${cells.join(' | ')} |`);
+  row(['Use case', 'Invocations', ...SERVICES]);
+  row(['Use case', 'Invocations', ...SERVICES].map(() => '---'));
   for (const r of results) {
     const invocations = Object.entries(r.invocations).map(([id, n]) => `${id} ${n}`).join(', ');
-    console.log([r.name, invocations, ...SERVICES.map((s) => describeService(r.calls, s))].join(' | '));
+    row([r.name, invocations, ...SERVICES.map((s) => describeService(r.calls, s))]);
   }
   const scans = results.reduce((n, r) => n + (r.calls.dynamodb?.Scan ?? 0), 0);
   console.log(`Scan calls: ${scans} (target 0: ${scans === 0 ? 'PASS' : 'MISS'})`);
