@@ -10,6 +10,7 @@ import { calendarFeedStoreFromEnv } from '../../shared/runtime/calendar-deps';
 import { boardEndpoints } from './endpoints/board';
 import { calendarEndpoints } from './endpoints/calendar';
 import { clusterEndpoints } from './endpoints/clusters';
+import { planImportEndpoints } from './endpoints/plan-import';
 import { planEndpoints } from './endpoints/plans';
 import { scoringEndpoints } from './endpoints/scoring';
 import { unitEndpoints } from './endpoints/units';
@@ -19,6 +20,14 @@ const feeds = calendarFeedStoreFromEnv(deps.clock);
 
 export const handler = adminRouter<'admin'>(
   adminEndpoints.filter((e) => e.fn === 'admin'),
-  { ...clusterEndpoints(deps), ...unitEndpoints(deps), ...planEndpoints(deps), ...boardEndpoints(deps), ...scoringEndpoints(deps), ...calendarEndpoints({ ...deps, feeds }) },
+  {
+    ...clusterEndpoints(deps),
+    ...unitEndpoints(deps),
+    ...planEndpoints(deps),
+    ...planImportEndpoints(deps),
+    ...boardEndpoints(deps),
+    ...scoringEndpoints(deps),
+    ...calendarEndpoints({ ...deps, feeds }),
+  },
   { deps, checkResponses: deps.checkResponses },
 );

@@ -20,6 +20,7 @@ import {
   UnitSchema,
 } from '../domain/model';
 import { ExtensionSchema, SubmissionSchema, UNIT_STATUSES, UploadIdSchema } from '../domain/submission';
+import { PlanImportProposalSchema } from '../domain/plan-import/proposal';
 import { LocalDateSchema } from '../domain/time';
 import { DeductionOverrideSchema, PointsSchema, RegistrationFlagSchema, ResultsLockSchema, ScoringSchemeSchema, VoteTallySchema } from '../domain/scoring';
 
@@ -54,6 +55,10 @@ export interface Endpoint {
   readonly response?: z.ZodType;
   /** Not JSON (pages, assets, downloads): the content type of the success response. */
   readonly produces?: string;
+  /** Largest JSON body accepted, for the few endpoints that take a file or a whole plan. @default 64 KiB (body.ts) */
+  readonly maxBodyBytes?: number;
+  /** A POST that computes and saves nothing (a preview): the router writes no audit entry for it. @default false */
+  readonly changesNothing?: true;
 }
 
 // ---- Shared pieces -------------------------------------------------------------------------------------------------
@@ -180,6 +185,41 @@ const SendViewSchema = z.object({
 });
 
 const UndeliverableViewSchema = z.looseObject({ email: z.string(), reason: z.string().optional() });
+
+// ---- Plan import ----------------------------------------------------------------------------------------------------
+
+/**
+ * Lambda takes at most 6 MB in a synchronous request, and the file travels in base64 (4/3 of its size) inside the
+ * event with its headers: 4 MiB of file is 5.6 MB of base64, which leaves room for the rest. The web page checks the
+ * same figure before sending (web/admin/import-rules.ts, kept equal by test/unit/admin-plan-import.test.ts).
+ */
+export const PLAN_IMPORT_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
+/** The preview's body: up to Lambda's 6 MB (a file bigger than the cap above is refused with its own message). */
+const PLAN_IMPORT_PREVIEW_MAX_BODY = 6 * 1024 * 1024;
+/** A reviewed proposal: 99 milestones with their source sentences stay far below 1 MiB. */
+const PLAN_IMPORT_CONFIRM_MAX_BODY = 1024 * 1024;
+
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Pasted text, or a file (.docx, .md, .txt) in base64; one of the two. */
+export const PlanImportPreviewBodySchema = z
+  .object({
+    text: z.string().optional().meta({ description: 'Văn bản kế hoạch dán vào (tối đa 300.000 ký tự).' }),
+    fileName: z.string().trim().min(1, 'Thiếu tên tệp').max(255, 'Tên tệp quá dài').optional().meta({ description: 'Tên tệp, quyết định cách đọc: .docx, .md hoặc .txt.' }),
+    contentBase64: z
+      .string()
+      .regex(BASE64_RE, 'Nội dung tệp phải được mã hóa base64')
+      .optional()
+      .meta({ description: 'Nội dung tệp, mã hóa base64 (tệp tối đa 4 MB).' }),
+    planId: PlanIdSchema.optional().meta({ description: 'Năm học của kế hoạch khi văn bản không ghi, dạng 2021-2022.' }),
+  })
+  .superRefine((body, ctx) => {
+    const hasFile = body.fileName !== undefined || body.contentBase64 !== undefined;
+    if (body.text !== undefined && hasFile) ctx.addIssue({ code: 'custom', path: ['text'], message: 'Chỉ gửi một trong hai: văn bản dán vào hoặc tệp' });
+    else if (body.text === undefined && !hasFile) ctx.addIssue({ code: 'custom', path: ['text'], message: 'Hãy dán văn bản kế hoạch hoặc chọn tệp' });
+    else if (hasFile && body.fileName === undefined) ctx.addIssue({ code: 'custom', path: ['fileName'], message: 'Thiếu tên tệp' });
+    else if (hasFile && body.contentBase64 === undefined) ctx.addIssue({ code: 'custom', path: ['contentBase64'], message: 'Thiếu nội dung tệp' });
+  });
 
 // ---- Scoring --------------------------------------------------------------------------------------------------------
 
@@ -406,6 +446,34 @@ export const adminEndpoints = [
     summary: 'Xóa một mốc và lịch nhắc của nó',
     params: MilestoneParams,
     response: z.object({ schedules: ScheduleReportViewSchema }),
+  },
+
+  // Plan import: read a plan's text into proposed milestones, then create the plan once the admin has reviewed them.
+  {
+    id: 'PreviewPlanImport',
+    method: 'POST',
+    path: '/api/clusters/{clusterId}/plans/import/preview',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Đọc văn bản kế hoạch (dán vào, hoặc tệp .docx, .md, .txt) thành các mốc đề xuất để rà soát; không lưu gì',
+    params: ClusterParams,
+    body: PlanImportPreviewBodySchema,
+    maxBodyBytes: PLAN_IMPORT_PREVIEW_MAX_BODY,
+    changesNothing: true,
+    response: z.object({ proposal: PlanImportProposalSchema }),
+  },
+  {
+    id: 'ConfirmPlanImport',
+    method: 'POST',
+    path: '/api/clusters/{clusterId}/plans/import',
+    fn: 'admin',
+    access: 'write',
+    summary: 'Tạo kế hoạch từ các mốc đề xuất đã rà soát (không ghi đè kế hoạch đã có); lịch nhắc việc được tạo theo',
+    params: ClusterParams,
+    body: PlanImportProposalSchema,
+    maxBodyBytes: PLAN_IMPORT_CONFIRM_MAX_BODY,
+    status: 201,
+    response: z.object({ plan: PlanSchema, milestones: z.array(MilestoneViewSchema), schedules: ScheduleReportViewSchema }),
   },
 
   // Calendar feed of a plan (subscribed in Google Calendar or Outlook by its secret URL).

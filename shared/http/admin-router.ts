@@ -107,14 +107,14 @@ export function adminRouter<F extends AdminEndpoint['fn']>(
       }
     }
     const query = endpoint.query ? endpoint.query.parse(event.queryStringParameters ?? {}) : {};
-    const body = endpoint.body ? parseJsonBody(event, endpoint.body) : {};
+    const body = endpoint.body ? parseJsonBody(event, endpoint.body, endpoint.maxBodyBytes) : {};
 
     const impl = implOf[endpoint.id as EndpointId];
     const result = await impl({ params, query, body, principal, access, event, requestId } as never);
     if (result.raw) return result.raw;
 
     const clusterId = (params as { clusterId?: string }).clusterId;
-    if (principal && clusterId && WRITE_METHODS.has(endpoint.method) && (endpoint.access === 'write' || endpoint.access === 'session-write')) {
+    if (principal && clusterId && !endpoint.changesNothing && WRITE_METHODS.has(endpoint.method) && (endpoint.access === 'write' || endpoint.access === 'session-write')) {
       const audit = result.audit ?? { action: kebab(endpoint.id), summary: endpoint.summary };
       await deps().repos.audit.append({ ...audit, clusterId, actor: actorOf(principal), requestId });
     }

@@ -32,6 +32,8 @@ const TAG_OF: Record<EndpointId, Tag> = {
   ClonePlan: 'Kế hoạch',
   SaveMilestone: 'Kế hoạch',
   DeleteMilestone: 'Kế hoạch',
+  PreviewPlanImport: 'Kế hoạch',
+  ConfirmPlanImport: 'Kế hoạch',
   IssueCalendarFeed: 'Kế hoạch',
   RevokeCalendarFeed: 'Kế hoạch',
   GetBoard: 'Bảng theo dõi',

@@ -1,7 +1,7 @@
 /**
  * Plan import: a file (.docx, .md, .txt) or pasted text becomes a proposal of milestones (domain/plan-import); the
  * proposal, reviewed and possibly edited by the admin, is then confirmed into a new plan of the cluster. Nothing is
- * saved before `confirmImport`, which never overwrites a plan.
+ * saved before `importPlan` / `confirmImport`, which never overwrite a plan.
  */
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { MilestoneSchema, PlanSchema, type Milestone, type Plan } from '../domain/model';
@@ -135,12 +135,18 @@ function summaryOf(plan: Plan, milestones: readonly Milestone[], schedules: Sche
   );
 }
 
+/** The audit entry of an import: who wrote it is added by the caller (the CLI here, the admin API's router). */
+export function importAuditOf(imported: Pick<ImportedPlan, 'plan' | 'summary'>): Pick<AuditEntry, 'action' | 'target' | 'summary'> {
+  return { action: 'plan.import', target: `plan:${imported.plan.planId}`, summary: imported.summary };
+}
+
 /**
- * Creates the plan and its milestones from a confirmed proposal, in one transaction, then its reminder schedules,
- * and writes the audit entry. Refuses when the cluster does not exist or already has a plan for that school year
- * (an import never overwrites: edit that plan instead).
+ * Creates the plan and its milestones from a confirmed proposal, in one transaction, then its reminder schedules;
+ * writes no audit entry (see `confirmImport`, and the admin API, whose router writes `importAuditOf` with the
+ * request id). Refuses when the cluster does not exist or already has a plan for that school year (an import never
+ * overwrites: edit that plan instead).
  */
-export async function confirmImport(deps: PlanImportDeps, clusterId: string, input: unknown, actor: ImportActor = CLI_ACTOR): Promise<ImportedPlan> {
+export async function importPlan(deps: PlanImportDeps, clusterId: string, input: unknown): Promise<ImportedPlan> {
   const proposal = parseProposal(input);
   const planInput = toPlanInput(proposal, clusterId);
   if (!planInput) {
@@ -160,7 +166,12 @@ export async function confirmImport(deps: PlanImportDeps, clusterId: string, inp
     throw new ConflictError(`Cụm đã có kế hoạch năm học ${plan.planId}; nhập kế hoạch không ghi đè kế hoạch đã có. Hãy sửa trực tiếp kế hoạch đó trên trang quản trị.`);
   }
   const schedules = await reconcileSchedules(deps, clusterId, plan.planId);
-  const summary = summaryOf(plan, milestones, schedules);
-  await deps.repos.audit.append({ clusterId, actor, action: 'plan.import', target: `plan:${plan.planId}`, summary });
-  return { plan, milestones, schedules, summary };
+  return { plan, milestones, schedules, summary: summaryOf(plan, milestones, schedules) };
+}
+
+/** `importPlan`, then its audit entry by `actor` (the CLI's way: it has no router to write it). */
+export async function confirmImport(deps: PlanImportDeps, clusterId: string, input: unknown, actor: ImportActor = CLI_ACTOR): Promise<ImportedPlan> {
+  const imported = await importPlan(deps, clusterId, input);
+  await deps.repos.audit.append({ clusterId, actor, ...importAuditOf(imported) });
+  return imported;
 }

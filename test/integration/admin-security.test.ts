@@ -77,6 +77,12 @@ const SAMPLE_BODIES: Partial<Record<EndpointId, unknown>> & Record<string, unkno
   ClonePlan: { targetPlanId: '2022-2023' },
   SaveMilestone: MILESTONE_BODY,
   DeleteMilestone: undefined,
+  PreviewPlanImport: { text: 'Kế hoạch hoạt động năm học 2021 - 2022\n1. Hội nghị sơ kết\nThời gian: tháng 12/2021' },
+  // On the own cluster: 409, the cluster has this school year's plan already (past the access check, nothing written).
+  ConfirmPlanImport: {
+    schoolYear: { startYear: 2021, endYear: 2022 },
+    milestones: [{ milestoneId: 'moc-nhap', order: 0, kind: 'report', title: 'Báo cáo nhập', due: { type: 'none' }, source: '', line: 0, confidence: 1 }],
+  },
   GrantExtension: { milestoneId: MILESTONE, until: '2022-05-31', reason: 'Kiểm thử' },
   IssueCalendarFeed: undefined,
   RevokeCalendarFeed: undefined,

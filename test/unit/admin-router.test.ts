@@ -1,6 +1,6 @@
 /**
  * The admin router on its own, with in-memory fakes of its ports: routing, who may call what, CSRF, tenant
- * isolation, validation in Vietnamese, and the audit entry of every write.
+ * isolation, validation in Vietnamese (body size caps included), and the audit entry of every write but a preview.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -268,6 +268,22 @@ describe('validation', () => {
     expect(calls).toEqual([]);
   });
 
+  it('a body over 64 KiB is refused in Vietnamese, but where the endpoint declares more (a plan file, a whole plan)', async () => {
+    const big = { name: 'x'.repeat(70 * 1024), role: 'thanh-vien', emails: ['a@example.com'] };
+    expect(await call(admin, UPDATE_UNIT, { clusterId: 'cum-a', unitId: 'don-vi' }, { ...asHead, body: big })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', message: 'Dữ liệu gửi lên quá lớn.' } },
+    });
+    const PREVIEW = 'POST /api/clusters/{clusterId}/plans/import/preview';
+    const file = (bytes: number) => ({ fileName: 'ke-hoach.docx', contentBase64: Buffer.alloc(bytes).toString('base64') });
+    expect((await call(admin, PREVIEW, { clusterId: 'cum-a' }, { ...asHead, body: file(4 * 1024 * 1024) })).status).toBe(200);
+    expect(await call(admin, PREVIEW, { clusterId: 'cum-a' }, { ...asHead, body: file(4.6 * 1024 * 1024) })).toMatchObject({ status: 400, body: { error: { message: 'Dữ liệu gửi lên quá lớn.' } } });
+    const CONFIRM = 'POST /api/clusters/{clusterId}/plans/import';
+    expect((await call(admin, CONFIRM, { clusterId: 'cum-a' }, { ...asHead, body: { title: 'x'.repeat(1500), milestones: [], warnings: ['x'.repeat(500 * 1024)] } })).status).toBe(201);
+    expect((await call(admin, CONFIRM, { clusterId: 'cum-a' }, { ...asHead, body: { milestones: [], warnings: ['x'.repeat(1025 * 1024)] } })).status).toBe(400);
+    expect(calls.map((c) => c.id)).toEqual(['PreviewPlanImport', 'ConfirmPlanImport']);
+  });
+
   it('the implementation gets parsed values (defaults, coercion)', async () => {
     answers.ListAudit = { body: { entries: [] } };
     await call(admin, 'GET /api/clusters/{clusterId}/audit', { clusterId: 'cum-a' }, { ...asHead, query: { limit: '20', actorType: 'admin' } });
@@ -294,6 +310,16 @@ describe('audit', () => {
     expect(audit).toEqual([
       expect.objectContaining({ clusterId: 'cum-a', actor: { type: 'admin', id: HEAD }, action: 'delete.milestone', summary: 'Xóa một mốc và lịch nhắc của nó' }),
     ]);
+  });
+
+  it('a POST that changes nothing (the plan import preview) appends nothing', async () => {
+    const preview = await call(admin, 'POST /api/clusters/{clusterId}/plans/import/preview', { clusterId: 'cum-a' }, { ...asHead, body: { text: 'Kế hoạch' } });
+    expect(preview.status).toBe(200);
+    expect(calls.map((c) => c.id)).toEqual(['PreviewPlanImport']);
+    expect(audit).toEqual([]);
+    // Its sibling that creates the plan is audited like any write.
+    await call(admin, 'POST /api/clusters/{clusterId}/plans/import', { clusterId: 'cum-a' }, { ...asHead, body: { milestones: [] } });
+    expect(audit.map((e) => e.action)).toEqual(['confirm.plan-import']);
   });
 
   it('reads, refused writes and failed writes append nothing', async () => {

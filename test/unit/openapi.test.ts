@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MilestoneBodySchema, adminEndpoints } from '../../shared/http/admin-api';
 import { API_TAGS, API_VERSION, openApiDocument } from '../../shared/http/openapi';
 import { referenceMilestones } from '../../shared/reference/thanh-hoa-cum-5';
+import { proposeImportFromText } from '../../shared/use-cases/plan-import';
 
 type Operation = {
   operationId: string;
@@ -168,6 +169,21 @@ describe('the OpenAPI document', () => {
     expect(validate({ order: 3, kind: 'report', due: { type: 'none' } })).toBe(false);
     expect(validate({ order: 3, kind: 'bao-cao', title: 'x', due: { type: 'none' } })).toBe(false);
     expect(validate({ order: 3, kind: 'report', title: 'x', due: { type: 'date', date: '10/12/2021' } })).toBe(false);
+  });
+
+  it('plan import: both forms of the preview body, and the proposal the page sends back, are described', () => {
+    const preview = schemaValidator(opOf('PreviewPlanImport').requestBody?.content['application/json']?.schema ?? {});
+    expect(preview({ text: 'Kế hoạch hoạt động năm học 2021 - 2022' })).toBe(true);
+    expect(preview({ fileName: 'ke-hoach.docx', contentBase64: 'UEsDBA==', planId: '2021-2022' })).toBe(true);
+    expect(preview({ fileName: 'ke-hoach.docx', contentBase64: 12 })).toBe(false);
+    const proposal = proposeImportFromText(readFileSync(new URL('../fixtures/plan-import/ke-hoach-cum-thi-dua-so-5-2021-2022.md', import.meta.url), 'utf8'));
+    const confirm = schemaValidator(opOf('ConfirmPlanImport').requestBody?.content['application/json']?.schema ?? {});
+    expect(confirm(proposal), JSON.stringify(confirm.errors)).toBe(true);
+    expect(confirm({ milestones: [{ ...proposal.milestones[0], kind: 'bao-cao' }] })).toBe(false);
+    const answer = schemaValidator(opOf('PreviewPlanImport').responses['200']?.content?.['application/json']?.schema ?? {});
+    expect(answer({ proposal }), JSON.stringify(answer.errors)).toBe(true);
+    expect(Object.keys(opOf('ConfirmPlanImport').responses)).toContain('201');
+    expect([opOf('PreviewPlanImport').tags, opOf('ConfirmPlanImport').tags]).toEqual([['Kế hoạch'], ['Kế hoạch']]);
   });
 
   it('response schemas accept what the API returns', () => {

@@ -13,6 +13,7 @@ import { auditView } from './views/audit';
 import { boardView } from './views/board';
 import { keysView } from './views/keys';
 import { planView } from './views/plan';
+import { planImportView } from './views/plan-import';
 import { remindersView } from './views/reminders';
 import { scoringView } from './views/scoring';
 import { unitsView } from './views/units';
@@ -39,11 +40,14 @@ interface Route {
   label: string;
   view: (ctx: ViewContext) => Promise<void>;
   writeOnly?: boolean;
+  /** Not a tab of its own: reached from the view of this path, whose tab shows as current. */
+  under?: string;
 }
 
 const ROUTES: Route[] = [
   { path: 'bang-theo-doi', label: 'Bảng theo dõi', view: boardView },
   { path: 'ke-hoach', label: 'Kế hoạch', view: planView },
+  { path: 'nhap-ke-hoach', label: 'Nhập kế hoạch từ văn bản', view: planImportView, writeOnly: true, under: 'ke-hoach' },
   { path: 'cham-diem', label: 'Chấm điểm', view: scoringView },
   { path: 'don-vi', label: 'Đơn vị', view: unitsView },
   { path: 'nhac-viec', label: 'Nhắc việc', view: remindersView },
@@ -201,7 +205,9 @@ async function startApp(root: HTMLElement, session: Session): Promise<void> {
     }
     fill(
       nav,
-      routes().map((r) => h('a', { href: `#/${r.path}`, class: 'tabs__tab', 'aria-current': r === route ? 'page' : null }, r.label)),
+      routes()
+        .filter((r) => !r.under)
+        .map((r) => h('a', { href: `#/${r.path}`, class: 'tabs__tab', 'aria-current': r === route || r.path === route.under ? 'page' : null }, r.label)),
     );
     document.title = `${route.label} · ${cluster.name}`;
     fill(main);

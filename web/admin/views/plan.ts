@@ -1,6 +1,7 @@
 /**
  * Kế hoạch: the plan's milestones, a form to create or edit one (saving re-syncs the reminder schedules and says
- * what changed), delete, "copy into the next school year", and the plan's calendar feed link.
+ * what changed), delete, "copy into the next school year", the plan's calendar feed link, and the way to a new plan
+ * read from a document (views/plan-import.ts), offered even when the cluster has no plan yet.
  */
 import type { ViewContext } from '../app';
 import { api, clusterPath } from '../api';
@@ -47,6 +48,10 @@ export function plannedList(report: ScheduleReport, milestoneId: string): HTMLEl
 }
 
 export async function planView(ctx: ViewContext): Promise<void> {
+  const importLink = ctx.canWrite && h('a', { class: 'btn', href: '#/nhap-ke-hoach', 'data-testid': 'import-plan' }, 'Nhập kế hoạch từ văn bản');
+  if (!ctx.plan) {
+    append(ctx.root, heading('Kế hoạch'), importLink && h('p', { class: 'actions' }, importLink));
+  }
   const plan = requirePlan(ctx);
   if (!plan) return;
   let milestones: MilestoneView[] = [];
@@ -82,7 +87,7 @@ export async function planView(ctx: ViewContext): Promise<void> {
       },
       { 'data-testid': 'clone-plan' },
     );
-    tools.push(h('p', { class: 'actions' }, add, clone));
+    tools.push(h('p', { class: 'actions' }, add, clone, importLink));
   }
   append(ctx.root, heading('Kế hoạch', h('p', { class: 'view-sub' }, plan.title)), ...tools, calendarFeedCard(ctx, plan), result, formArea, list);
 
