@@ -75,6 +75,9 @@ const ADMIN_FUNCTIONS: Record<EndpointFunction, { functionId: string; entry: str
   },
   // The scores export (Excel, CSV): reads only; its own function so the spreadsheet library weighs on no other.
   export: { functionId: 'AdminExport', entry: 'functions/admin/export.ts', tableAccess: 'read' },
+  // The plan import preview: reads the cluster only; its own function so the Word reader (mammoth) weighs on no
+  // other, and the code that parses an uploaded file cannot write anything.
+  import: { functionId: 'AdminImport', entry: 'functions/admin/import.ts', tableAccess: 'read' },
   // The page shell, its assets and the OpenAPI document: no data, no rights.
   page: { functionId: 'AdminPage', entry: 'functions/admin/page.ts' },
 };

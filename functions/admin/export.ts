@@ -6,10 +6,10 @@ import { adminEndpoints } from '../../shared/http/admin-api';
 import { adminRouter } from '../../shared/http/admin-router';
 import { attachmentDisposition } from '../../shared/http/content-disposition';
 import { SECURITY_HEADERS } from '../../shared/http/middleware';
-import { exportDepsFromEnv } from '../../shared/runtime/admin-deps';
+import { readOnlyAdminDepsFromEnv } from '../../shared/runtime/admin-deps';
 import { exportScores } from '../../shared/use-cases/score-export';
 
-const deps = exportDepsFromEnv();
+const deps = readOnlyAdminDepsFromEnv();
 
 export const handler = adminRouter<'export'>(
   adminEndpoints.filter((e) => e.fn === 'export'),

@@ -36,7 +36,7 @@ import { DeductionOverrideSchema, PointsSchema, RegistrationFlagSchema, ResultsL
 export type EndpointAccess = 'public' | 'session' | 'any' | 'read' | 'write' | 'session-write';
 
 /** Which Lambda function serves the endpoint (functions/routes.ts gives each its rights). */
-export type EndpointFunction = 'auth' | 'admin' | 'export' | 'page';
+export type EndpointFunction = 'auth' | 'admin' | 'export' | 'import' | 'page';
 
 export interface Endpoint {
   readonly id: string;
@@ -453,7 +453,7 @@ export const adminEndpoints = [
     id: 'PreviewPlanImport',
     method: 'POST',
     path: '/api/clusters/{clusterId}/plans/import/preview',
-    fn: 'admin',
+    fn: 'import',
     access: 'write',
     summary: 'Đọc văn bản kế hoạch (dán vào, hoặc tệp .docx, .md, .txt) thành các mốc đề xuất để rà soát; không lưu gì',
     params: ClusterParams,

@@ -65,8 +65,8 @@ export function adminDepsFromEnv(): AdminDeps & { checkResponses: boolean } {
   };
 }
 
-/** The scores export: reads the table, nothing else. */
-export function exportDepsFromEnv(): ScoringDeps & AuthDeps & { checkResponses: boolean } {
+/** The read-only admin functions (the scores export, the plan import preview): they read the table, nothing else. */
+export function readOnlyAdminDepsFromEnv(): ScoringDeps & AuthDeps & { checkResponses: boolean } {
   const env = parseEnv(TableEnvSchema.extend(AdminRouterEnvSchema.shape));
   const clock = clockFromEnv();
   return { repos: repositoriesFromEnv(env, clock), clock, checkResponses: env.CHECK_RESPONSES === 'true' };

@@ -1,7 +1,8 @@
 /**
- * Plan import: a file (.docx, .md, .txt) or pasted text becomes a proposal of milestones (domain/plan-import); the
- * proposal, reviewed and possibly edited by the admin, is then confirmed into a new plan of the cluster. Nothing is
- * saved before `importPlan` / `confirmImport`, which never overwrite a plan.
+ * Plan import: pasted text becomes a proposal of milestones (domain/plan-import; files are read in
+ * `plan-import-files.ts`, which only the preview function and the CLI load); the proposal, reviewed and possibly
+ * edited by the admin, is then confirmed into a new plan of the cluster. Nothing is saved before `importPlan` /
+ * `confirmImport`, which never overwrite a plan.
  */
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { MilestoneSchema, PlanSchema, type Milestone, type Plan } from '../domain/model';
@@ -14,73 +15,15 @@ import {
   type PlanImportProposal,
   type SchoolYear,
 } from '../domain/plan-import';
-import { formatBytesVi } from '../domain/submission';
 import type { Repositories } from '../ports/repositories';
-import { checkMilestone, clip } from './plans';
+import { checkMilestone } from './plans';
 import { reconcileSchedules, type ScheduleDeps, type ScheduleReport } from './reminders';
 
-/** A plan is a few pages of text; a Word file with a letterhead image stays well under this. */
-export const PLAN_IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 /** Text longer than this is not a plan (the seed is 9 000 characters). */
 export const PLAN_IMPORT_MAX_CHARS = 300_000;
-export const PLAN_IMPORT_EXTENSIONS = ['.docx', '.md', '.txt'] as const;
 
-export interface PlanFile {
-  fileName: string;
-  bytes: Uint8Array;
-}
-
-const extensionOf = (fileName: string): string => /\.[^./\\]+$/.exec(fileName.trim().toLowerCase())?.[0] ?? '';
-
-function refuseType(fileName: string, extension: string): never {
-  const hint =
-    extension === '.doc'
-      ? ' Tệp Word cũ (.doc): hãy mở bằng Word và lưu lại dưới dạng .docx.'
-      : extension === '.pdf'
-        ? ' Với tệp PDF: hãy mở tệp, chép toàn bộ nội dung và dán vào ô văn bản, hoặc dùng bản Word (.docx) của kế hoạch.'
-        : '';
-  throw new ValidationError(`Không đọc được tệp "${clip(fileName, 80)}": chỉ nhận kế hoạch dạng .docx, .md hoặc .txt.${hint}`, [
-    { field: 'file', message: 'Chỉ nhận tệp .docx, .md hoặc .txt' },
-  ]);
-}
-
-async function docxText(bytes: Uint8Array, fileName: string): Promise<string> {
-  // Loaded on use: only the import needs it (cold starts of other functions stay as they are).
-  const { default: mammoth } = await import('mammoth');
-  try {
-    return (await mammoth.extractRawText({ buffer: Buffer.from(bytes) })).value;
-  } catch {
-    throw new ValidationError(`Không đọc được tệp Word "${clip(fileName, 80)}": tệp bị hỏng hoặc không phải .docx. Hãy mở bằng Word, lưu lại rồi thử lại.`, [
-      { field: 'file', message: 'Tệp .docx không đọc được' },
-    ]);
-  }
-}
-
-function utf8Text(bytes: Uint8Array, fileName: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new ValidationError(`Tệp "${clip(fileName, 80)}" không phải văn bản UTF-8. Hãy lưu lại với bảng mã UTF-8 (Unicode) rồi thử lại.`, [
-      { field: 'file', message: 'Tệp văn bản phải dùng bảng mã UTF-8' },
-    ]);
-  }
-}
-
-/** The text of a plan file, refused with a Vietnamese ValidationError when it is not one we can read. */
-export async function planTextOf(file: PlanFile): Promise<string> {
-  const extension = extensionOf(file.fileName);
-  if (!(PLAN_IMPORT_EXTENSIONS as readonly string[]).includes(extension)) refuseType(file.fileName, extension);
-  if (file.bytes.byteLength > PLAN_IMPORT_MAX_BYTES) {
-    throw new ValidationError(
-      `Tệp "${clip(file.fileName, 80)}" quá lớn (${formatBytesVi(file.bytes.byteLength)}); kế hoạch nhập vào tối đa ${formatBytesVi(PLAN_IMPORT_MAX_BYTES)}.`,
-      [{ field: 'file', message: `Tối đa ${formatBytesVi(PLAN_IMPORT_MAX_BYTES)}` }],
-    );
-  }
-  const text = extension === '.docx' ? await docxText(file.bytes, file.fileName) : utf8Text(file.bytes, file.fileName);
-  return checkedText(text);
-}
-
-function checkedText(text: string): string {
+/** Pasted or extracted text, refused when empty or too long for a plan. */
+export function checkedText(text: string): string {
   if (text.trim() === '') throw new ValidationError('Văn bản kế hoạch trống: không có nội dung để đọc.', [{ field: 'file', message: 'Không có nội dung' }]);
   if (text.length > PLAN_IMPORT_MAX_CHARS) {
     throw new ValidationError(`Văn bản quá dài (${text.length.toLocaleString('vi-VN')} ký tự); một kế hoạch nhập vào tối đa ${PLAN_IMPORT_MAX_CHARS.toLocaleString('vi-VN')} ký tự.`);
@@ -96,11 +39,6 @@ export interface ProposeImportOptions {
 /** Pasted text to a proposal (nothing is saved). */
 export function proposeImportFromText(text: string, options: ProposeImportOptions = {}): PlanImportProposal {
   return proposeMilestones(checkedText(text), options);
-}
-
-/** A file to a proposal (nothing is saved). */
-export async function proposeImport(file: PlanFile, options: ProposeImportOptions = {}): Promise<PlanImportProposal> {
-  return proposeMilestones(await planTextOf(file), options);
 }
 
 export interface PlanImportDeps extends ScheduleDeps {

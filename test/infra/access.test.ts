@@ -512,7 +512,7 @@ describe('function access (from functions/routes.ts)', () => {
     it('sizing: AdminApi may run 29 s (a plan re-sync is one Scheduler call per schedule), the other two 10 s', () => {
       const timeoutOf = (id: string) =>
         resources()[logicalIdOf(built.stateless.functions.get(id)!.node.defaultChild as CfnElement)]!.Properties.Timeout;
-      expect(['AdminApi', 'AdminAuth', 'AdminExport', 'AdminPage'].map(timeoutOf)).toEqual([29, 10, 10, 10]);
+      expect(['AdminApi', 'AdminAuth', 'AdminExport', 'AdminImport', 'AdminPage'].map(timeoutOf)).toEqual([29, 10, 10, 10, 10]);
     });
 
     it('AdminAuth: the table and GSI1 (no Scan) and SES only: no bucket, schedule, secret or queue', () => {
@@ -523,13 +523,17 @@ describe('function access (from functions/routes.ts)', () => {
       expect(everythingOf('AdminExport')).toEqual(sortPairs([...logsAndTraces('AdminExport'), ...tableRead()]));
     });
 
+    it('AdminImport: reads the table and GSI1 (no Scan), nothing else: the code parsing an uploaded plan writes nothing', () => {
+      expect(everythingOf('AdminImport')).toEqual(sortPairs([...logsAndTraces('AdminImport'), ...tableRead()]));
+    });
+
     it('AdminPage: nothing but its own log group (and X-Ray): no table, no TABLE_NAME, no other variable', () => {
       expect(everythingOf('AdminPage')).toEqual(sortPairs(logsAndTraces('AdminPage')));
       expect(Object.keys(variablesOf('AdminPage')).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
     });
 
     it('puts no inline or managed policy on the three admin roles (all they may do is checked above)', () => {
-      for (const id of ['AdminApi', 'AdminAuth', 'AdminExport', 'AdminPage']) {
+      for (const id of ['AdminApi', 'AdminAuth', 'AdminExport', 'AdminImport', 'AdminPage']) {
         const roleId = logicalIdOf(built.stateless.functions.get(id)!.role!.node.defaultChild as CfnElement);
         const role = resources()[roleId]!;
         expect({ id, inline: role.Properties.Policies, managed: role.Properties.ManagedPolicyArns }).toEqual({

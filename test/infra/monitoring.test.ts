@@ -273,9 +273,9 @@ describe('alarms', () => {
 
   it('has as many Errors and Throttles alarms as functions, no more', () => {
     const { stateless } = configured();
-    expect(alarmsOn(stateless, 'AWS/Lambda', 'Errors')).toHaveLength(13);
-    expect(alarmsOn(stateless, 'AWS/Lambda', 'Throttles')).toHaveLength(13);
-    expect(allFunctions).toHaveLength(13);
+    expect(alarmsOn(stateless, 'AWS/Lambda', 'Errors')).toHaveLength(14);
+    expect(alarmsOn(stateless, 'AWS/Lambda', 'Throttles')).toHaveLength(14);
+    expect(allFunctions).toHaveLength(14);
   });
 
   it('alarms on any 5xx of the HTTP API $default stage in 5 minutes', () => {

@@ -140,8 +140,8 @@ describe('CDK stacks', () => {
     it('creates exactly one function per route function, per object-created handler and per event handler, and no other', () => {
       // AdminAuth, AdminApi, AdminExport, AdminPage; MemberPage, SelfScorePage, SaveSelfScore, CreateUpload,
       // GetUploadState; RecordUpload; SendReminders, SendQueuedReminders, RecordMailEvent.
-      expect(allFunctions).toHaveLength(13);
-      stateless.resourceCountIs('AWS::Lambda::Function', 13);
+      expect(allFunctions).toHaveLength(14);
+      stateless.resourceCountIs('AWS::Lambda::Function', 14);
       stateful.resourceCountIs('AWS::Lambda::Function', 0);
       expect([...built.stateless.functions.keys()].sort()).toEqual(allFunctions.map((r) => r.id).sort());
     });
@@ -345,7 +345,7 @@ describe('CDK stacks', () => {
 
     it('has exactly one route per admin endpoint, integrated with the function of its `fn`', () => {
       // Written out here, not read from functions/routes.ts: which function serves which kind of endpoint.
-      const functionOf = { auth: 'AdminAuth', admin: 'AdminApi', export: 'AdminExport', page: 'AdminPage' } as const;
+      const functionOf = { auth: 'AdminAuth', admin: 'AdminApi', export: 'AdminExport', import: 'AdminImport', page: 'AdminPage' } as const;
       const routes = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route'));
       const integrations = stateless.findResources('AWS::ApiGatewayV2::Integration');
       expect(adminEndpoints.length).toBeGreaterThan(25);
@@ -497,6 +497,7 @@ describe('route functions (functionId)', () => {
     expect(groups.map((g) => [g.functionId, g.routes.map((r) => r.id)])).toEqual([
       ['AdminAuth', idsOf('auth')],
       ['AdminApi', idsOf('admin')],
+      ['AdminImport', idsOf('import')],
       ['AdminExport', idsOf('export')],
       ['AdminPage', idsOf('page')],
       ['MemberPage', ['MemberPage', 'UnitCalendar', 'ClusterCalendar']],

@@ -203,8 +203,9 @@ describe('the table of sample bodies', () => {
 
   it('covers the endpoints whose path has {clusterId}: all but sign-in, session and the list of clusters and pages', () => {
     // The admin function's endpoints but ListClusters, plus the export function's (its own Lambda, same router).
-    expect(clusterEndpoints.length).toBe(adminEndpoints.filter((e) => e.fn === 'admin' || e.fn === 'export').length - 1);
+    expect(clusterEndpoints.length).toBe(adminEndpoints.filter((e) => e.fn === 'admin' || e.fn === 'export' || e.fn === 'import').length - 1);
     expect(clusterEndpoints.filter((e) => e.fn === 'export').map((e) => e.id)).toEqual(['ExportScores']);
+    expect(clusterEndpoints.filter((e) => e.fn === 'import').map((e) => e.id)).toEqual(['PreviewPlanImport']);
   });
 });
 

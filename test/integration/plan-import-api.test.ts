@@ -11,13 +11,13 @@ import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { planImportEndpoints } from '../../functions/admin/endpoints/plan-import';
+import { planImportPreviewEndpoints } from '../../functions/admin/endpoints/plan-import-preview';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
 import { SESSION_COOKIE, sha256Hex } from '../../shared/domain/admin';
 import { ClusterSchema, UnitSchema } from '../../shared/domain/model';
 import type { PlanImportProposal } from '../../shared/domain/plan-import';
 import { adminEndpoints } from '../../shared/http/admin-api';
-import { adminRouter, type Implementations } from '../../shared/http/admin-router';
+import { adminRouter } from '../../shared/http/admin-router';
 import type { Repositories } from '../../shared/ports/repositories';
 import type { AdminDeps } from '../../shared/use-cases/admin-deps';
 import { adminEmailsOf } from '../../shared/use-cases/units';
@@ -225,7 +225,7 @@ describe('the preview writes nothing: its DynamoDB calls through the router', ()
     await tableRepos.auth.putSession(sha256Hex(sessionId), { email: HEAD, csrfToken: 'c'.repeat(43), createdAt: clock.now().toISOString(), expiresAt: Math.floor(clock.now().getTime() / 1000) + 3600 });
     const unused = new Proxy({}, { get: () => () => { throw new Error('not used by the preview'); } });
     const deps = { repos: tableRepos, clock, mailer: unused, files: unused, schedules: unused, linkKeys: unused, baseUrl: 'http://app', maxSendRate: 10 } as unknown as AdminDeps;
-    const handler = adminRouter<'admin'>(adminEndpoints.filter((e) => e.fn === 'admin'), planImportEndpoints(deps) as unknown as Implementations<'admin'>, { deps, checkResponses: true });
+    const handler = adminRouter<'import'>(adminEndpoints.filter((e) => e.fn === 'import'), planImportPreviewEndpoints(deps), { deps, checkResponses: true });
     const event = {
       version: '2.0',
       routeKey: 'POST /api/clusters/{clusterId}/plans/import/preview',

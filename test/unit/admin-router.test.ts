@@ -91,8 +91,9 @@ const impls = Object.fromEntries(
     },
   ]),
 );
+// The cluster head's endpoints, with the plan import preview (its own function in AWS, the same router).
 const admin = adminRouter<'admin'>(
-  adminEndpoints.filter((e) => e.fn === 'admin'),
+  adminEndpoints.filter((e) => e.fn === 'admin' || e.fn === 'import'),
   impls as unknown as Implementations<'admin'>,
   { deps },
 );

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/domain/errors';
-import { PLAN_IMPORT_MAX_BYTES, planTextOf, proposeImport, proposeImportFromText } from '../../shared/use-cases/plan-import';
+import { proposeImportFromText } from '../../shared/use-cases/plan-import';
+import { PLAN_IMPORT_MAX_BYTES, planTextOf, proposeImport } from '../../shared/use-cases/plan-import-files';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
