@@ -63,6 +63,7 @@ import {
   zipOf,
 } from '../support/fuzz';
 import { waitForMail } from '../support/mailbox';
+import { envScope } from '../support/env';
 
 const stack = inject('stack');
 const tag = randomBytes(4).toString('hex');
@@ -393,15 +394,7 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
 
 /** Every line the handlers log in this worker (Powertools writes JSON lines to stdout and stderr). */
 const logLines: string[] = [];
-const savedEnv = new Map<string, string | undefined>();
-
-function setEnv(values: Record<string, string | undefined>): void {
-  for (const [name, value] of Object.entries(values)) {
-    if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-}
+const env = envScope();
 
 /** Moves the in-process handlers' clock to `at` (they follow CLOCK_START, see shared/config.ts clockFromEnv). */
 function setHandlerClock(at: Date | undefined): void {
@@ -447,7 +440,7 @@ async function invoke(route: HttpRoute, event: APIGatewayProxyEventV2): Promise<
 
 describe('fuzzing every handler in process (API Gateway v2 events, logs on)', () => {
   beforeAll(async () => {
-    setEnv({
+    env.set({
       TABLE_NAME: stack.tableName,
       DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
       BUCKET_NAME: stack.bucketName,
@@ -487,10 +480,7 @@ describe('fuzzing every handler in process (API Gateway v2 events, logs on)', ()
   afterAll(() => {
     vi.restoreAllMocks();
     logger.setLogLevel('SILENT');
-    for (const [name, value] of savedEnv) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    env.restore();
   });
 
   it('has a handler for every route', () => {

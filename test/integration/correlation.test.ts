@@ -30,6 +30,7 @@ import { LOCAL_CREDENTIALS } from '../../local/emulators';
 import { stackRepos } from '../support/admin';
 import { minimalPdf } from '../support/files';
 import { waitForMail } from '../support/mailbox';
+import { envScope } from '../support/env';
 
 const stack = inject('stack');
 const CLUSTER = `corr-${randomUUID().slice(0, 8)}`;
@@ -63,14 +64,7 @@ const commands = <C>(spy: SendSpy, type: abstract new (...args: never[]) => C): 
 const sentEmails = (): SendEmailCommandInput[] => commands(sesSpy, SendEmailCommand).map((c) => c.input);
 const tagsOf = (input: SendEmailCommandInput | undefined) => Object.fromEntries((input?.Tags ?? []).map((t) => [t.Name, t.Value]));
 
-const saved = new Map<string, string | undefined>();
-function setEnv(values: Record<string, string | undefined>): void {
-  for (const [name, value] of Object.entries(values)) {
-    if (!saved.has(name)) saved.set(name, process.env[name]);
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-}
+const env = envScope();
 
 beforeAll(async () => {
   ({ repos, clock, close: closeRepos } = stackRepos(stack));
@@ -100,7 +94,7 @@ beforeAll(async () => {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
 
   // What the handlers read at cold start: the harness's table, emulators and link secret; this file's bucket and queue.
-  setEnv({
+  env.set({
     TABLE_NAME: stack.tableName,
     DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
     BUCKET_NAME: bucket,
@@ -151,10 +145,7 @@ afterAll(async () => {
   logger.setLogLevel('SILENT');
   await gateway?.close();
   closeRepos?.();
-  for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  env.restore();
 });
 
 beforeEach(() => {

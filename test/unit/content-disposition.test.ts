@@ -23,7 +23,8 @@ function expectedName(input: string): string {
     .toWellFormed()
     .normalize('NFC')
     .split('')
-    .filter((c: string) => c.charCodeAt(0) > 0x1f && c.charCodeAt(0) !== 0x7f)
+    // No C0, DEL or C1 control, no bidirectional mark, embedding, override or isolate.
+    .filter((c: string) => !/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(c))
     .join('')
     .split(/[/\\]/)
     .pop();

@@ -5,9 +5,7 @@
  */
 import * as z from 'zod';
 import {
-  DueSchema,
-  MilestoneIdSchema,
-  MilestoneKindSchema,
+  MilestoneSchema,
   PlanIdSchema,
   RecipientSchema,
   TextSchema,
@@ -41,23 +39,23 @@ const SchoolYearSchema = z
   .object({ startYear: z.number().int().min(2000).max(2100), endYear: z.number().int() })
   .refine((y) => y.endYear === y.startYear + 1, 'Năm học phải gồm hai năm liền nhau');
 
-export const ProposedMilestoneSchema = z.object({
-  milestoneId: MilestoneIdSchema,
-  order: z.number().int().min(0),
-  kind: MilestoneKindSchema,
-  title: TextSchema,
-  due: DueSchema,
-  /** The plan's own wording of the date: "trước ngày 10/12/2021", "dự kiến tháng 06/2022". */
-  dueText: TextSchema.optional(),
-  place: TextSchema.optional(),
-  participants: TextSchema.optional(),
-  content: z.array(TextSchema).default([]),
+/** A milestone's own fields as the model checks them, plus who acts and the documents as the text says them. */
+export const ProposedMilestoneSchema = MilestoneSchema.pick({
+  milestoneId: true,
+  order: true,
+  kind: true,
+  title: true,
+  due: true,
+  dueText: true,
+  place: true,
+  participants: true,
+  content: true,
+  notes: true,
+  recurring: true,
+}).extend({
   responsible: z.array(ResponsibilitySchema).default([]),
   /** At most one: a sentence that asks for several documents gives one milestone per document. */
   documents: z.array(ProposedDocumentSchema).max(1).default([]),
-  notes: z.array(TextSchema).default([]),
-  /** False for a one-off milestone (an anniversary) that cloning into the next year leaves out. */
-  recurring: z.boolean().default(true),
   /** The heading or sentence the milestone was read from. */
   source: z.string().max(5000),
   /** Its line in the imported text. */
