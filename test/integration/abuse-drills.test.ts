@@ -63,7 +63,7 @@ import {
   zipOf,
 } from '../support/fuzz';
 import { waitForMail } from '../support/mailbox';
-import { envScope } from '../support/env';
+import { envScope, handlerEnv } from '../support/env';
 
 const stack = inject('stack');
 const tag = randomBytes(4).toString('hex');
@@ -441,16 +441,7 @@ async function invoke(route: HttpRoute, event: APIGatewayProxyEventV2): Promise<
 describe('fuzzing every handler in process (API Gateway v2 events, logs on)', () => {
   beforeAll(async () => {
     env.set({
-      TABLE_NAME: stack.tableName,
-      DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
-      BUCKET_NAME: stack.bucketName,
-      S3_ENDPOINT: stack.s3Endpoint,
-      LINK_SECRET_FILE: stack.linkSecretFile,
-      LINK_SECRET_ARN: undefined,
-      MAIL_FROM: stack.mailFrom,
-      SES_ENDPOINT: stack.sesEndpoint,
-      SES_CONFIGURATION_SET: undefined,
-      PUBLIC_BASE_URL: stack.apiUrl,
+      ...handlerEnv(stack),
       SCHEDULE_GROUP: stack.scheduler.group,
       REMINDER_TARGET_ARN: stack.scheduler.targetArn,
       SCHEDULER_ROLE_ARN: stack.scheduler.roleArn,

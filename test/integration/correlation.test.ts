@@ -30,7 +30,7 @@ import { LOCAL_CREDENTIALS } from '../../local/emulators';
 import { stackRepos } from '../support/admin';
 import { minimalPdf } from '../support/files';
 import { waitForMail } from '../support/mailbox';
-import { envScope } from '../support/env';
+import { envScope, handlerEnv } from '../support/env';
 
 const stack = inject('stack');
 const CLUSTER = `corr-${randomUUID().slice(0, 8)}`;
@@ -95,16 +95,8 @@ beforeAll(async () => {
 
   // What the handlers read at cold start: the harness's table, emulators and link secret; this file's bucket and queue.
   env.set({
-    TABLE_NAME: stack.tableName,
-    DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
+    ...handlerEnv(stack),
     BUCKET_NAME: bucket,
-    S3_ENDPOINT: stack.s3Endpoint,
-    LINK_SECRET_FILE: stack.linkSecretFile,
-    LINK_SECRET_ARN: undefined,
-    MAIL_FROM: stack.mailFrom,
-    SES_ENDPOINT: stack.sesEndpoint,
-    SES_CONFIGURATION_SET: undefined,
-    PUBLIC_BASE_URL: stack.apiUrl,
     REMINDER_QUEUE_URL: QueueUrl,
     FAN_OUT_THRESHOLD: '0',
     MAX_SEND_RATE: '1000',
