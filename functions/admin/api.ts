@@ -6,7 +6,6 @@
 import { adminEndpoints } from '../../shared/http/admin-api';
 import { adminRouter } from '../../shared/http/admin-router';
 import { adminDepsFromEnv } from '../../shared/runtime/admin-deps';
-import { calendarFeedStoreFromEnv } from '../../shared/runtime/calendar-deps';
 import { boardEndpoints } from './endpoints/board';
 import { calendarEndpoints } from './endpoints/calendar';
 import { clusterEndpoints } from './endpoints/clusters';
@@ -16,7 +15,6 @@ import { scoringEndpoints } from './endpoints/scoring';
 import { unitEndpoints } from './endpoints/units';
 
 const deps = adminDepsFromEnv();
-const feeds = calendarFeedStoreFromEnv(deps.clock);
 
 export const handler = adminRouter<'admin'>(
   adminEndpoints.filter((e) => e.fn === 'admin'),
@@ -27,7 +25,7 @@ export const handler = adminRouter<'admin'>(
     ...planImportEndpoints(deps),
     ...boardEndpoints(deps),
     ...scoringEndpoints(deps),
-    ...calendarEndpoints({ ...deps, feeds }),
+    ...calendarEndpoints(deps),
   },
   { deps, checkResponses: deps.checkResponses },
 );

@@ -7,6 +7,7 @@ import type { Cluster, Milestone, Plan, Unit } from '../domain/model';
 import type { AdminAuthStore } from './admin-auth';
 import type { AuditLog } from './audit-log';
 import type { ScoringRepository } from './scoring';
+import type { CalendarFeedStore } from './calendar-feeds';
 import type { SendLog } from './send-log';
 import type { UploadRepository } from './uploads';
 
@@ -64,6 +65,8 @@ export interface Repositories {
   auth: AdminAuthStore;
   audit: AuditLog;
   scoring: ScoringRepository;
+  /** The version a plan's cluster calendar feed links must carry (revoking bumps it). */
+  calendarFeeds: CalendarFeedStore;
 }
 
 export interface UndeliverableRepository {

@@ -16,7 +16,7 @@ import { renderCalendar } from '../domain/calendar';
 import { LinkExpiredError, LinkInvalidError, LinkReplacedError, NotFoundError } from '../domain/errors';
 import { defaultLinkExpiry, signLink, verifyLink, type LinkKey, type LinkPayload } from '../domain/link-token';
 import type { Plan } from '../domain/model';
-import type { CalendarFeedStore } from '../ports/calendar-feeds';
+import type { Repositories } from '../ports/repositories';
 import { memberPagePath, resolveLink, type LinkDeps } from './links';
 
 /** Domain separation of the feed keys from the member link keys. */
@@ -30,7 +30,8 @@ export interface UnitCalendarDeps extends LinkDeps {
 }
 
 export interface ClusterCalendarDeps extends LinkDeps {
-  feeds: CalendarFeedStore;
+  /** With the feed version store: a cluster feed link carries its plan's current version. */
+  repos: LinkDeps['repos'] & Pick<Repositories, 'calendarFeeds'>;
   baseUrl: string;
 }
 
@@ -89,7 +90,7 @@ async function existingPlan(deps: Pick<LinkDeps, 'repos'>, clusterId: string, pl
 export async function issueClusterFeed(deps: ClusterCalendarDeps, request: { clusterId: string; planId: string }): Promise<IssuedFeed> {
   const [plan, feedVersion, keys] = await Promise.all([
     existingPlan(deps, request.clusterId, request.planId),
-    deps.feeds.currentVersion(request.clusterId, request.planId),
+    deps.repos.calendarFeeds.currentVersion(request.clusterId, request.planId),
     deps.linkKeys.keys(),
   ]);
   const [key] = feedKeysOf(keys);
@@ -109,7 +110,7 @@ export async function issueClusterFeed(deps: ClusterCalendarDeps, request: { clu
 /** Revokes every feed link of the plan issued so far; a new one is issued on request. */
 export async function revokeClusterFeed(deps: ClusterCalendarDeps, request: { clusterId: string; planId: string }): Promise<{ plan: Plan; feedVersion: number }> {
   const plan = await existingPlan(deps, request.clusterId, request.planId);
-  return { plan, feedVersion: await deps.feeds.bumpVersion(plan.clusterId, plan.planId) };
+  return { plan, feedVersion: await deps.repos.calendarFeeds.bumpVersion(plan.clusterId, plan.planId) };
 }
 
 const INVALID_FEED = 'Đường link lịch không đúng hoặc không còn tồn tại.';
@@ -124,7 +125,7 @@ export async function getClusterCalendar(deps: ClusterCalendarDeps, token: strin
   if (!verified.ok || verified.payload.u !== CLUSTER_FEED_MARKER || verified.payload.m) throw new LinkInvalidError(INVALID_FEED);
   const { c: clusterId, p: planId, e, v } = verified.payload;
   if (e * 1000 <= deps.clock.now().getTime()) throw new LinkExpiredError('Đường link lịch đã hết hạn. Vui lòng lấy đường link mới trên trang quản trị.');
-  if ((await deps.feeds.currentVersion(clusterId, planId)) !== v) {
+  if ((await deps.repos.calendarFeeds.currentVersion(clusterId, planId)) !== v) {
     throw new LinkReplacedError('Đường link lịch đã bị thu hồi. Vui lòng lấy đường link mới trên trang quản trị.');
   }
   const [{ cluster, plan }, milestones, units] = await Promise.all([

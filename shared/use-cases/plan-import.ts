@@ -4,7 +4,7 @@
  * edited by the admin, is then confirmed into a new plan of the cluster. Nothing is saved before `importPlan` /
  * `confirmImport`, which never overwrite a plan.
  */
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { NotFoundError, ValidationError } from '../domain/errors';
 import { MilestoneSchema, PlanSchema, type Milestone, type Plan } from '../domain/model';
 import type { AuditEntry } from '../domain/audit';
 import {
@@ -16,8 +16,8 @@ import {
   type SchoolYear,
 } from '../domain/plan-import';
 import type { Repositories } from '../ports/repositories';
-import { checkMilestone } from './plans';
-import { reconcileSchedules, type ScheduleDeps, type ScheduleReport } from './reminders';
+import { checkMilestone, createPlan } from './plans';
+import type { ScheduleDeps, ScheduleReport } from './reminders';
 
 /** Text longer than this is not a plan (the seed is 9 000 characters). */
 export const PLAN_IMPORT_MAX_CHARS = 300_000;
@@ -99,11 +99,12 @@ export async function importPlan(deps: PlanImportDeps, clusterId: string, input:
   if (repeated) throw new ValidationError(`Hai mốc cùng mã "${repeated.milestoneId}": mỗi mốc cần một mã riêng.`, [{ field: 'milestones', message: 'Mã mốc bị trùng' }]);
   milestones.forEach((m) => checkMilestone(m, plan));
 
-  const outcome = await deps.repos.plans.createPlanIfAbsent(plan, milestones);
-  if (outcome === 'exists') {
-    throw new ConflictError(`Cụm đã có kế hoạch năm học ${plan.planId}; nhập kế hoạch không ghi đè kế hoạch đã có. Hãy sửa trực tiếp kế hoạch đó trên trang quản trị.`);
-  }
-  const schedules = await reconcileSchedules(deps, clusterId, plan.planId);
+  const schedules = await createPlan(
+    deps,
+    plan,
+    milestones,
+    `Cụm đã có kế hoạch năm học ${plan.planId}; nhập kế hoạch không ghi đè kế hoạch đã có. Hãy sửa trực tiếp kế hoạch đó trên trang quản trị.`,
+  );
   return { plan, milestones, schedules, summary: summaryOf(plan, milestones, schedules) };
 }
 

@@ -117,6 +117,27 @@ export interface ClonedPlanView {
  * Copies a plan into a later school year (dates moved by whole years, one-off milestones left out, see
  * domain/plan-clone) in one transaction, then creates the new year's schedules. Never overwrites a plan.
  */
+/**
+ * Creates a new plan with its milestones in one write, then its reminder schedules. Never overwrites: a plan of that
+ * school year already there is a ConflictError with `existsMessage` (what the admin should do instead).
+ */
+export async function createPlan(
+  deps: ScheduleDeps & { repos: Pick<Repositories, 'plans'> },
+  plan: Plan,
+  milestones: readonly Milestone[],
+  existsMessage: string,
+): Promise<ScheduleReport> {
+  let outcome;
+  try {
+    outcome = await deps.repos.plans.createPlanIfAbsent(plan, milestones);
+  } catch (error) {
+    if (error instanceof RangeError) throw new ValidationError('Kế hoạch có quá nhiều mốc để lưu một lần (tối đa 99 mốc).');
+    throw error;
+  }
+  if (outcome === 'exists') throw new ConflictError(existsMessage);
+  return reconcileSchedules(deps, plan.clusterId, plan.planId);
+}
+
 export async function clonePlanInto(deps: PlanEditDeps, p: { clusterId: string; planId: string; targetPlanId: string }): Promise<ClonedPlanView> {
   const [source, milestones] = await Promise.all([deps.repos.plans.getPlan(p.clusterId, p.planId), deps.repos.plans.listMilestones(p.clusterId, p.planId)]);
   if (!source) throw new NotFoundError(`Không tìm thấy kế hoạch năm học ${p.planId} của cụm "${p.clusterId}".`);
@@ -128,17 +149,12 @@ export async function clonePlanInto(deps: PlanEditDeps, p: { clusterId: string; 
     );
   }
   const cloned = clonePlan(source, milestones, targetStartYear);
-  let outcome;
-  try {
-    outcome = await deps.repos.plans.createPlanIfAbsent(cloned.plan, cloned.milestones);
-  } catch (error) {
-    if (error instanceof RangeError) throw new ValidationError('Kế hoạch có quá nhiều mốc để sao chép một lần (tối đa 99 mốc).');
-    throw error;
-  }
-  if (outcome === 'exists') {
-    throw new ConflictError(`Cụm đã có kế hoạch năm học ${cloned.plan.planId}; sao chép không ghi đè kế hoạch đã có. Hãy sửa trực tiếp kế hoạch đó.`);
-  }
-  const schedules = await reconcileSchedules(deps, p.clusterId, cloned.plan.planId);
+  const schedules = await createPlan(
+    deps,
+    cloned.plan,
+    cloned.milestones,
+    `Cụm đã có kế hoạch năm học ${cloned.plan.planId}; sao chép không ghi đè kế hoạch đã có. Hãy sửa trực tiếp kế hoạch đó.`,
+  );
   return {
     plan: cloned.plan,
     milestones: cloned.milestones.map((m) => viewOf(m, cloned.plan)),

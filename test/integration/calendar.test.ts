@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoCalendarFeedStore } from '../../shared/adapters/dynamodb/calendar-feed-store';
 import { createDynamoRepositories } from '../../shared/adapters/dynamodb/repositories';
 import { fileLinkKeys } from '../../shared/adapters/secrets/link-keys';
 import type { AuditEntry } from '../../shared/domain/audit';
@@ -256,8 +255,7 @@ describe('reads per feed (a table of its own)', () => {
     const { doc, tableName } = await freshTable(counter);
     const fixed = fixedClock('2021-11-25T02:00:00Z');
     const own = createDynamoRepositories(doc, tableName, fixed);
-    const feeds = new DynamoCalendarFeedStore({ doc, tableName }, fixed);
-    const deps = { repos: own, linkKeys, clock: fixed, feeds, baseUrl: 'https://thi-dua.example.org' };
+    const deps = { repos: own, linkKeys, clock: fixed, baseUrl: 'https://thi-dua.example.org' };
     await own.clusters.createIfAbsent(ClusterSchema.parse({ clusterId: CLUSTER, name: CLUSTER_NAME, province: { id: PROVINCE, name: 'Tỉnh thử' } }));
     await own.units.createIfAbsent(unit(CLUSTER, { unitId: MEMBER, name: 'Công đoàn Trường A', role: 'thanh-vien', emails: [`a-${tag}@example.com`] }));
     await own.plans.createPlanIfAbsent(PlanSchema.parse({ ...referencePlan, clusterId: CLUSTER }), referenceMilestones.map((m) => MilestoneSchema.parse({ ...m, clusterId: CLUSTER })));
@@ -275,7 +273,7 @@ describe('reads per feed (a table of its own)', () => {
     counter.reset();
     expect(await revokeClusterFeed(deps, { clusterId: CLUSTER, planId: PLAN })).toMatchObject({ feedVersion: 2 });
     expect(counter.calls.filter((c) => c !== 'GetItemCommand')).toEqual(['UpdateItemCommand']);
-    expect(await feeds.bumpVersion(CLUSTER, PLAN)).toBe(3);
+    expect(await own.calendarFeeds.bumpVersion(CLUSTER, PLAN)).toBe(3);
 
     counter.reset();
     await expect(getClusterCalendar(deps, feedToken)).rejects.toMatchObject({ code: 'LINK_REPLACED' });

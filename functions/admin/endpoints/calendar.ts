@@ -7,13 +7,12 @@
 import type { Implementations } from '../../../shared/http/admin-router';
 import type { AdminDeps } from '../../../shared/use-cases/admin-deps';
 import { issueClusterFeed, revokeClusterFeed } from '../../../shared/use-cases/calendar-feeds';
-import type { CalendarFeedStore } from '../../../shared/ports/calendar-feeds';
 
 type Impl = Implementations<'admin'>;
 
 const target = (planId: string) => `plan:${planId}`;
 
-export const calendarEndpoints = (deps: AdminDeps & { feeds: CalendarFeedStore }): Pick<Impl, 'IssueCalendarFeed' | 'RevokeCalendarFeed'> => ({
+export const calendarEndpoints = (deps: AdminDeps): Pick<Impl, 'IssueCalendarFeed' | 'RevokeCalendarFeed'> => ({
   IssueCalendarFeed: async ({ params }) => {
     const feed = await issueClusterFeed(deps, params);
     return {

@@ -15,6 +15,7 @@ import { DynamoAdminAuthStore } from './admin-auth-store';
 import { DynamoAuditLog } from './audit-log';
 import { DynamoUploadRepository } from './upload-repository';
 import { DynamoScoringRepository } from './scoring-repository';
+import { DynamoCalendarFeedStore } from './calendar-feed-store';
 
 /** DynamoDB's limit on items per transaction. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -211,5 +212,6 @@ export function createDynamoRepositories(doc: DynamoDBDocumentClient, tableName:
     auth: new DynamoAdminAuthStore(ctx),
     audit: new DynamoAuditLog(ctx, clock),
     scoring: new DynamoScoringRepository(ctx, clock),
+    calendarFeeds: new DynamoCalendarFeedStore(ctx, clock),
   };
 }
