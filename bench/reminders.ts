@@ -8,15 +8,10 @@
  * queue drained; the SES emulator's mailbox is then read to check exactly one email per unit.
  */
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
-import { clockFromEnv } from '../shared/config';
-import { toDocumentClient } from '../shared/runtime/aws-clients';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators';
-import { startLocalStack } from '../local/stack';
 import { HeadActor } from './support/actors';
-import { Tally, callCount, describeCalls } from './support/tally';
 import { SIM_PLAN_ID, createSimCluster, ict } from './support/world';
+import { startBenchStack } from './support/stack';
+import { callCount, describeCalls } from './support/tally';
 
 export interface ReminderBenchResult {
   units: number;
@@ -35,16 +30,10 @@ export interface ReminderBenchResult {
 
 export async function benchReminders(units: number, rate: number): Promise<ReminderBenchResult> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const start = ict('2021-09-01', '09:00').toISOString();
-  const startedAt = Date.now();
-  Object.assign(process.env, { CLOCK_START: start, CLOCK_STARTED_AT: String(startedAt) });
-  const clock = clockFromEnv(process.env);
-  const tally = new Tally();
-  const stack = await startLocalStack({ clock, simulatedStart: { start, startedAt }, maxSendRate: rate, onInvocation: tally.onInvocation });
+  const bench = await startBenchStack({ at: ict('2021-09-01', '09:00'), maxSendRate: rate });
+  const { stack, tally } = bench;
   try {
-    const dynamo = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    const cluster = await createSimCluster({ repos: createDynamoRepositories(toDocumentClient(dynamo), stack.info.tableName, clock), clock }, 0, units, 1);
-    dynamo.destroy();
+    const cluster = await createSimCluster(bench, 0, units, 1);
     await new HeadActor({ apiUrl: stack.info.apiUrl, s3Requests: { put: 0, get: 0 } }, cluster.clusterId, SIM_PLAN_ID, cluster.apiKey).reconcileReminders();
     const schedule = stack.scheduler.list().find((s) => s.Name.includes('r7-') && s.Target.Input?.includes(`"clusterId":"${cluster.clusterId}"`));
     if (!schedule) throw new Error('no 7-day reminder schedule');
@@ -70,13 +59,12 @@ export async function benchReminders(units: number, rate: number): Promise<Remin
       missing: counts.filter((n) => n === 0).length,
       duplicated: counts.filter((n) => n > 1).length,
       sesCalls: callCount(totals, 'ses', 'SendEmail'),
-      dynamodb: describeCalls(totals, 'dynamodb'),
-      sqs: describeCalls(totals, 'sqs'),
+      dynamodb: describeCalls(totals.calls, 'dynamodb'),
+      sqs: describeCalls(totals.calls, 'sqs'),
       invocations: Object.fromEntries(Object.entries(totals.invocations).map(([id, i]) => [id, i.count])),
     };
   } finally {
-    tally.close();
-    await stack.close();
+    await bench.close();
   }
 }
 

@@ -17,22 +17,21 @@
  * `support/prices.ts`. Setting up clusters, units and plans is not counted.
  */
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteScheduleCommand } from '@aws-sdk/client-scheduler';
-import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
 import { createSchedulerClient } from '../shared/adapters/scheduler/schedule-store';
-import { clockFromEnv } from '../shared/config';
+import { setSimulatedNow } from '../shared/config';
 import { addDays } from '../shared/domain/time';
-import { toDocumentClient } from '../shared/runtime/aws-clients';
+import { httpRoutes } from '../functions/routes';
+import type { LocalStack } from '../local/stack';
 import { defaultScoringScheme } from '../shared/reference/scoring-template';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators';
-import { startLocalStack, type LocalStack } from '../local/stack';
 import { minimalPdf } from '../test/support/files';
 import { OBJECT_CREATED_HANDLER_SIZING } from '../infra/constructs/uploads';
 import { REMINDER_HANDLER_SIZING, REMINDER_SENDER_SIZING } from '../infra/constructs/reminders';
 import { HeadActor, UnitActor, type Browser } from './support/actors';
 import { PRICES, totalUsd, usageCost, type CostLine } from './support/prices';
-import { Tally, callCount, describeCalls, type Totals } from './support/tally';
+import { startBenchStack } from './support/stack';
+import { callCount, describeCalls, type Totals } from './support/tally';
 import { SIM_PLAN_ID, createSimCluster, ict, type SimCluster } from './support/world';
 
 export interface ScaleOptions {
@@ -98,12 +97,6 @@ async function pool(limit: number, tasks: ReadonlyArray<() => Promise<void>>): P
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Moves the simulated clock (handlers and stand-ins read CLOCK_START at every `now()`). */
-function moveClock(to: Date): void {
-  process.env.CLOCK_START = to.toISOString();
-  process.env.CLOCK_STARTED_AT = String(Date.now());
-}
-
 /** Waits until every schedule due by now has fired, the reminder queue is empty and every upload is recorded. */
 async function settle(stack: LocalStack, now: () => Date): Promise<void> {
   for (;;) {
@@ -153,12 +146,6 @@ const ASSUMED_FILE_MB = 1.25;
 
 export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO'; // as deployed (Powertools' default)
-  const startIso = ict('2021-08-16', '07:00').toISOString();
-  const startedAt = Date.now();
-  moveClock(new Date(startIso));
-  process.env.CLOCK_STARTED_AT = String(startedAt);
-  const clock = clockFromEnv(process.env);
-  const tally = new Tally();
   // The handlers' log lines, counted and kept off the terminal (the bench prints after restoring stdout).
   let logBytes = 0;
   const write = process.stdout.write.bind(process.stdout);
@@ -168,23 +155,16 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
   }) as typeof process.stdout.write;
   const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-  const stack = await startLocalStack({
-    clock,
-    simulatedStart: { start: startIso, startedAt },
-    maxSendRate: 1000,
-    onInvocation: tally.onInvocation,
-  });
+  const bench = await startBenchStack({ at: ict('2021-08-16', '07:00'), maxSendRate: 1000 });
+  const { stack, tally, clock, repos } = bench;
   try {
     // The reference cluster seeded at start is not part of the province: its schedules go.
     const scheduler = createSchedulerClient({ endpoint: stack.info.schedulerEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     for (const s of stack.scheduler.list()) await scheduler.send(new DeleteScheduleCommand({ Name: s.Name, GroupName: s.GroupName }));
     scheduler.destroy();
 
-    const dynamo = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    const repos = createDynamoRepositories(toDocumentClient(dynamo), stack.info.tableName, clock);
     const clusters: SimCluster[] = [];
     for (let c = 0; c < options.clusters; c++) clusters.push(await createSimCluster({ repos, clock }, c, options.units, options.milestones));
-    dynamo.destroy();
     tally.reset();
     logBytes = 0;
     const began = performance.now();
@@ -194,7 +174,7 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     const head = (c: SimCluster) => heads.get(c.clusterId)!;
 
     // August: schedules and links.
-    moveClock(ict('2021-08-16', '09:00'));
+    setSimulatedNow(ict('2021-08-16', '09:00'));
     await settle(stack, () => clock.now());
     await pool(options.concurrency, clusters.map((c) => () => head(c).reconcileReminders()));
     await pool(options.concurrency, clusters.flatMap((c) => c.units.map((u) => () => head(c).emailLink(u.unitId))));
@@ -290,7 +270,7 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     const instants = [...new Set(actions.map((a) => a.at.getTime()))].sort((a, b) => a - b);
     let done = 0;
     for (const instant of instants) {
-      moveClock(new Date(instant));
+      setSimulatedNow(new Date(instant));
       await settle(stack, () => clock.now());
       await pool(options.concurrency, actions.filter((a) => a.at.getTime() === instant).map((a) => a.run));
       await stack.drainEvents();
@@ -303,7 +283,7 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
       done += 1;
       if (done % 50 === 0) progress(`scale: ${done}/${instants.length} instants, ${new Date(instant).toISOString().slice(0, 10)}, ${uploadCount} uploads`);
     }
-    moveClock(ict('2022-07-31', '09:00'));
+    setSimulatedNow(ict('2022-07-31', '09:00'));
     await settle(stack, () => clock.now());
 
     const seconds = (performance.now() - began) / 1000;
@@ -311,8 +291,9 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     const failures = Object.entries(totals.invocations).filter(([, i]) => i.failed > 0);
     if (failures.length > 0) throw new Error(`failed invocations: ${failures.map(([id, i]) => `${id} ${i.failed}`).join(', ')}`);
     if (stack.scheduler.deadLetters.length > 0 || stack.sqs.deadLetters.length > 0) throw new Error('dead letters after the year');
+    const httpFunctions = new Set(httpRoutes.map((r) => r.functionId ?? r.id));
     const httpRequests = Object.entries(totals.invocations)
-      .filter(([id]) => !['RecordUpload', 'SendReminders', 'SendQueuedReminders', 'RecordMailEvent'].includes(id))
+      .filter(([id]) => httpFunctions.has(id))
       .reduce((n, [, i]) => n + i.count, 0);
     const scheduleInvocations = totals.invocations.SendReminders?.count ?? 0;
     const invocations = Object.values(totals.invocations).reduce((n, i) => n + i.count, 0);
@@ -343,8 +324,7 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
       },
     };
   } finally {
-    tally.close();
-    await stack.close();
+    await bench.close();
     process.stdout.write = write;
   }
 }
@@ -358,7 +338,7 @@ export function printScale(r: ScaleResult): void {
   console.log(`  schedules fired  ${r.scheduleInvocations}; emails ${r.emails}`);
   console.log(`  invocations      ${Object.entries(totals.invocations).sort(([a], [b]) => a.localeCompare(b)).map(([id, i]) => `${id} ${i.count} (${(i.ms / i.count).toFixed(1)} ms avg)`).join(', ')}`);
   for (const service of ['dynamodb', 's3', 'ses', 'scheduler', 'sqs', 'secretsmanager'] as const) {
-    console.log(`  ${service.padEnd(16)} ${describeCalls(totals, service)}`);
+    console.log(`  ${service.padEnd(16)} ${describeCalls(totals.calls, service)}`);
   }
   console.log(`  S3 from browsers ${r.s3Direct.put} POST, ${r.s3Direct.get} GET`);
   console.log(`  DynamoDB units   ${totals.readUnits.toFixed(1)} read (${totals.billedReadUnits.toFixed(1)} billed), ${totals.writeUnits.toFixed(1)} write`);

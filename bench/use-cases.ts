@@ -8,19 +8,14 @@
  * to remind) are measured on both.
  */
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoRepositories } from '../shared/adapters/dynamodb/repositories';
 import { fileLinkKeys } from '../shared/adapters/secrets/link-keys';
 import type { SdkService } from '../shared/adapters/sdk-calls';
-import { clockFromEnv } from '../shared/config';
-import { toDocumentClient } from '../shared/runtime/aws-clients';
 import { issueLink } from '../shared/use-cases/links';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators';
-import { startLocalStack } from '../local/stack';
 import { minimalPdf } from '../test/support/files';
 import { HeadActor, UnitActor, type Browser } from './support/actors';
-import { Tally, type Totals } from './support/tally';
 import { SIM_PLAN_ID, createSimCluster, ict, type SimCluster } from './support/world';
+import { startBenchStack } from './support/stack';
+import { describeCalls, type Totals } from './support/tally';
 
 export const SERVICES: readonly SdkService[] = ['dynamodb', 's3', 'ses', 'scheduler', 'sqs'];
 
@@ -41,17 +36,10 @@ function summarise(name: string, totals: Totals): UseCaseCalls {
 
 export async function measureUseCases(): Promise<UseCaseCalls[]> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-  const start = ict('2021-09-01', '09:00').toISOString();
-  const startedAt = Date.now();
-  process.env.CLOCK_START = start;
-  process.env.CLOCK_STARTED_AT = String(startedAt);
-  const clock = clockFromEnv(process.env);
-  const tally = new Tally();
-  const stack = await startLocalStack({ clock, simulatedStart: { start, startedAt }, maxSendRate: 1000, onInvocation: tally.onInvocation });
+  const bench = await startBenchStack({ at: ict('2021-09-01', '09:00'), maxSendRate: 1000 });
+  const { stack, tally, clock, repos } = bench;
   const results: UseCaseCalls[] = [];
   try {
-    const dynamo = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    const repos = createDynamoRepositories(toDocumentClient(dynamo), stack.info.tableName, clock);
     const small = await createSimCluster({ repos, clock }, 0, 4, 12);
     const large = await createSimCluster({ repos, clock }, 1, 30, 12);
     const browser: Browser = { apiUrl: stack.info.apiUrl, s3Requests: { put: 0, get: 0 } };
@@ -106,20 +94,10 @@ export async function measureUseCases(): Promise<UseCaseCalls[]> {
       await measure(`Scores export, xlsx (${c.units.length} units)`, async () => void (await head.exportScores('xlsx')));
     }
     await measure('Download link + S3 GET', () => headOf(large).download('don-vi-03', uploadId));
-    dynamo.destroy();
     return results;
   } finally {
-    tally.close();
-    await stack.close();
+    await bench.close();
   }
-}
-
-/** "GetItem 3, Query 4" or "–". */
-export function describeService(calls: Totals['calls'], service: SdkService): string {
-  const entries = Object.entries(calls[service] ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) return '–';
-  const total = entries.reduce((n, [, v]) => n + v, 0);
-  return `${total}: ${entries.map(([command, n]) => `${command} ${n}`).join(', ')}`;
 }
 
 export function printUseCases(results: readonly UseCaseCalls[]): void {
@@ -129,7 +107,7 @@ export function printUseCases(results: readonly UseCaseCalls[]): void {
   row(['Use case', 'Invocations', ...SERVICES].map(() => '---'));
   for (const r of results) {
     const invocations = Object.entries(r.invocations).map(([id, n]) => `${id} ${n}`).join(', ');
-    row([r.name, invocations, ...SERVICES.map((s) => describeService(r.calls, s))]);
+    row([r.name, invocations, ...SERVICES.map((s) => describeCalls(r.calls, s))]);
   }
   const scans = results.reduce((n, r) => n + (r.calls.dynamodb?.Scan ?? 0), 0);
   console.log(`Scan calls: ${scans} (target 0: ${scans === 0 ? 'PASS' : 'MISS'})`);

@@ -46,6 +46,17 @@ export const ClockEnvSchema = z.object({
 });
 
 /**
+ * Sets the simulated "now" of every clock built by {@link clockFromEnv} from `env` (locally: the benches and tests
+ * move in-process handlers through the year this way). Returns what was written, for the local stack's options.
+ */
+export function setSimulatedNow(at: Date | string, env: NodeJS.ProcessEnv = process.env): { start: string; startedAt: number } {
+  const simulated = { start: new Date(at).toISOString(), startedAt: Date.now() };
+  env.CLOCK_START = simulated.start;
+  env.CLOCK_STARTED_AT = String(simulated.startedAt);
+  return simulated;
+}
+
+/**
  * The clock: real time in AWS; locally, optionally a simulated time that runs forward from a chosen instant.
  *
  * A simulated clock follows later changes of CLOCK_START and CLOCK_STARTED_AT in `env`, so a simulation (the scale

@@ -70,8 +70,10 @@ export function callCount(totals: Totals, service: SdkService, command?: string)
   return command ? (byCommand[command] ?? 0) : Object.values(byCommand).reduce((a, b) => a + b, 0);
 }
 
-/** "GetItem 3, Query 4" for a service, commands in name order. */
-export function describeCalls(totals: Totals, service: SdkService): string {
-  const entries = Object.entries(totals.calls[service] ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  return entries.length === 0 ? '0' : entries.map(([command, n]) => `${command} ${n}`).join(', ');
+/** "7: GetItem 3, Query 4" for a service (total, then commands in name order), or "–" for none. */
+export function describeCalls(calls: Totals['calls'], service: SdkService): string {
+  const entries = Object.entries(calls[service] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return '–';
+  const total = entries.reduce((n, [, v]) => n + v, 0);
+  return `${total}: ${entries.map(([command, n]) => `${command} ${n}`).join(', ')}`;
 }

@@ -38,6 +38,7 @@ import { RECIPIENT_LABELS, UNIT_ROLE_LABELS, byOrder, selectUnits, type Cluster,
 import { planSchedules } from './reminders';
 import { effectiveDeadline, requiresDocumentFrom, type Extension } from './submission';
 import { addDays, daysBetween, formatDateVi, formatMonthVi, ictDateOf, startOfIctDay, type LocalDate } from './time';
+import { wellFormed } from './unicode';
 
 export const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 export const CALENDAR_PRODID = '-//Cum Thi dua//Lich ke hoach thi dua//VI';
@@ -103,8 +104,8 @@ const isForbiddenControl = (c: string): boolean => {
  * cannot fuse them), NFC, line breaks as "\n", other control characters removed, `\ ; ,` escaped.
  */
 export function escapeText(text: string): string {
-  const wellFormed = text.replace(/[\uD800-\uDFFF]/gu, '\uFFFD').normalize('NFC').replace(/\r\n?/g, '\n');
-  return [...wellFormed]
+  const normalised = wellFormed(text).normalize('NFC').replace(/\r\n?/g, '\n');
+  return [...normalised]
     .filter((c) => !isForbiddenControl(c))
     .join('')
     .replace(/[\\;,]/g, (c) => `\\${c}`)

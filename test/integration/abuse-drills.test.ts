@@ -64,6 +64,7 @@ import {
 } from '../support/fuzz';
 import { waitForMail } from '../support/mailbox';
 import { envScope, handlerEnv } from '../support/env';
+import { setSimulatedNow } from '../../shared/config';
 
 const stack = inject('stack');
 const tag = randomBytes(4).toString('hex');
@@ -398,9 +399,7 @@ const env = envScope();
 
 /** Moves the in-process handlers' clock to `at` (they follow CLOCK_START, see shared/config.ts clockFromEnv). */
 function setHandlerClock(at: Date | undefined): void {
-  const start = at ?? clock.now();
-  process.env.CLOCK_START = start.toISOString();
-  process.env.CLOCK_STARTED_AT = String(Date.now());
+  setSimulatedNow(at ?? clock.now());
 }
 
 const handlers = new Map<string, Handler>();

@@ -4,7 +4,8 @@
  * worker (the handlers must run in this process for the SDK tap to hear them).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICES, describeService, measureUseCases, type UseCaseCalls } from '../../bench/use-cases';
+import { SERVICES, measureUseCases, type UseCaseCalls } from '../../bench/use-cases';
+import { describeCalls } from '../../bench/support/tally';
 
 let results: UseCaseCalls[] = [];
 const savedEnv = { ...process.env };
@@ -22,7 +23,7 @@ afterAll(() => {
 const row = (name: string) => {
   const found = results.find((r) => r.name === name);
   if (!found) throw new Error(`no use case "${name}" among ${results.map((r) => r.name).join('; ')}`);
-  return { invocations: found.invocations, ...Object.fromEntries(SERVICES.map((s) => [s, describeService(found.calls, s)])) };
+  return { invocations: found.invocations, ...Object.fromEntries(SERVICES.map((s) => [s, describeCalls(found.calls, s)])) };
 };
 
 const none = { s3: '–', ses: '–', scheduler: '–', sqs: '–' };
